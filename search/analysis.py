@@ -1,0 +1,193 @@
+"""Whoosh analyzers: thin wrappers that run the pure rules of ``search.rules`` over tokens.
+
+One tokenizer feeds every field, so positions and character offsets agree between the exact-word
+fields and the spelling-key fields, and a highlight always lands on the original word:
+
+- :class:`NewsTokenizer` finds words in the original text. It keeps internal apostrophes and
+  ayn/hamza marks (``Qur'an``, ``Sa'irun`` stay one word), splits on hyphens, and marks Arabic
+  articles written with a hyphen (``al-``, ``ash-``, ``el-`` ...) and the parts of hyphenated
+  compounds (``Ahmadi-Nejad``).
+- :class:`ExactFilter` turns each word into its exact-word term (folded, possessive dropped,
+  light plural stemming).
+- :class:`KeyFilter` turns name-like words into their spelling key. Hyphenated articles emit
+  nothing but keep their position, so positions agree with the exact fields and a phrase can
+  mix the two.
+- :class:`SpellingFilter` emits ``skeleton<TAB>key<TAB>exact`` terms, a small field that tells
+  which spellings of each key the index holds (see :mod:`search.variants`).
+
+Filters change only ``token.text`` (and ``pos`` in the key field), never offsets. Tokens are
+reused objects: filters mutate and yield them. Every class is picklable and defines ``__eq__``,
+because Whoosh pickles the schema into the index and into ``--procs`` worker processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Composable, Filter, Token, Tokenizer
+
+from search.rules import exact_form, is_name_like, skeleton, spelling_key
+from search.rules.fold import APOSTROPHES
+from search.rules.key import ARTICLES
+
+HYPHENS = "-‐‑"
+_LETTERS = r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])"
+_WORD = rf"{_LETTERS}+(?:[{APOSTROPHES}]{_LETTERS}+)*"
+#: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
+COMPOUND_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
+WORD_RE = re.compile(_WORD)
+
+#: Separates the key from the spelling in the ``spellings`` field's terms.
+SPELLING_SEP = "\t"
+
+
+class NewsTokenizer(Tokenizer):
+    """Split text into words, keeping the facts the filters need about each one.
+
+    Besides Whoosh's usual attributes, every token carries:
+
+    - ``original``: the word exactly as written;
+    - ``article``: True for a hyphenated Arabic article ("al" in "al-Sadr");
+    - ``compound``: on the first name part of a hyphenated compound, the compound as written
+      without its articles ("Ahmadi-Nejad"), else "";
+    - ``compound_end``: the end offset of that compound in the text.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for compound in COMPOUND_RE.finditer(value):
+            words = list(WORD_RE.finditer(compound.group()))
+            base = compound.start()
+            # Leading articles: every part but the last that is an article word.
+            n_articles = 0
+            while n_articles < len(words) - 1 and words[n_articles].group().lower() in ARTICLES:
+                n_articles += 1
+            names = words[n_articles:]
+            compound_text = ""
+            if len(names) > 1:
+                compound_text = compound.group()[names[0].start() :]
+            for i, word in enumerate(words):
+                t.text = t.original = word.group()
+                t.boost = 1.0
+                t.stopped = False
+                t.article = i < n_articles
+                t.compound = compound_text if i == n_articles else ""
+                t.compound_end = start_char + compound.end()
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + base + word.start()
+                    t.endchar = start_char + base + word.end()
+                yield t
+                pos += 1
+
+
+class ExactFilter(Filter):
+    """Replace each word by its exact-word term (see :func:`search.rules.exact_form`)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = exact_form(t.original)
+            if text:
+                t.text = text
+                yield t
+
+
+def _indexes_key(t: Token) -> bool:
+    """Whether a token gets a spelling key: name-like words at index time, any word in a query."""
+    return not t.article and (t.mode == "query" or is_name_like(t.original))
+
+
+class KeyFilter(Filter):
+    """Replace name-like words by their spelling key; drop everything else.
+
+    At index time only name-like words (see :func:`search.rules.is_name_like`) get a key, which
+    keeps ordinary English words out of the key vocabulary; in a query every word does. The first
+    name of a hyphenated compound also emits the key of the whole compound at the same position.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not _indexes_key(t):
+                continue
+            key = spelling_key(t.original)
+            compound = t.compound
+            if key:
+                t.text = key
+                yield t
+            if compound:
+                joined = spelling_key(compound)
+                if joined and joined != key:
+                    t.text = joined
+                    yield t
+
+
+def spelling_term(key: str, exact: str) -> str:
+    """The ``spellings`` field's term for one spelling of a key: ``skeleton<TAB>key<TAB>exact``."""
+    return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
+
+
+class SpellingFilter(Filter):
+    """Emit ``skeleton<TAB>key<TAB>spelling`` for every name-like word (:mod:`search.variants`)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not _indexes_key(t):
+                continue
+            key = spelling_key(t.original)
+            if key:
+                t.text = spelling_term(key, exact_form(t.original))
+                yield t
+
+
+def exact_analyzer() -> Composable:
+    """The analyzer of the exact-word fields (``title``, ``body``)."""
+    return NewsTokenizer() | ExactFilter()
+
+
+def key_analyzer() -> Composable:
+    """The analyzer of the spelling-key fields (``title_key``, ``body_key``)."""
+    return NewsTokenizer() | KeyFilter()
+
+
+def spelling_analyzer() -> Composable:
+    """The analyzer of the ``spellings`` field."""
+    return NewsTokenizer() | SpellingFilter()

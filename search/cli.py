@@ -1,0 +1,303 @@
+"""The ``news-search`` command line: a thin adapter over the engine.
+
+Exit status: 0 on success, 2 for bad input or an unusable index (with a one-line message that
+says what to do), 1 when ``index --strict`` met a record it would skip, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from search import store
+from search.corpus import Skip
+from search.engine import Engine
+from search.errors import SearchError
+from search.indexer import index_corpus
+from search.progress import Progress
+from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest
+from search.response import SearchResponse
+from search.schema import ANALYZER_VERSION
+
+PROG = "news-search"
+#: Skip messages printed one by one before the rest are only counted.
+MAX_SKIP_LINES = 50
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _index_dir(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--index",
+        metavar="DIR",
+        type=_index_dir,
+        default=None,
+        help=f"index directory (default: ${store.ENV_INDEX}, else the project's index/ folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Search news archives and find every spelling of a name: Sairoon, Sairun and "
+            "Sayirun; Gaddafi, Qaddafi and Kadhafi."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = commands.add_parser(
+        "index",
+        parents=[common],
+        help="build or update the index from corpus files",
+        description=(
+            "Index .txt, .jsonl and .csv files (a directory is read recursively). Runs are "
+            "incremental: new articles are added, changed ones re-indexed, unchanged ones left, "
+            "and articles that disappeared from the paths given are removed."
+        ),
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", type=Path, help="files or directories (default: seeds/)"
+    )
+    p.add_argument("--rebuild", action="store_true", help="start from scratch")
+    p.add_argument(
+        "--procs", type=int, default=1, metavar="N", help="writer processes (default: 1)"
+    )
+    p.add_argument("--strict", action="store_true", help="fail, committing nothing, on any skip")
+    p.add_argument("--quiet", action="store_true", help="no progress line and no summary")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = commands.add_parser(
+        "query",
+        parents=[common],
+        help="search the index",
+        description=(
+            'All words are required; "quoted phrases" match in sequence (in any spelling); '
+            "-word excludes; OR matches either side; ( ) groups. Quote the whole query for the "
+            "shell: news-search query 'Sadr -Sairoon'."
+        ),
+    )
+    p.add_argument("text", nargs="+", metavar="TEXT", help="the query")
+    p.add_argument(
+        "--limit",
+        default=str(DEFAULT_SIZE),
+        metavar="N",
+        help=f"results per page, 1-{MAX_SIZE} (default: {DEFAULT_SIZE})",
+    )
+    p.add_argument("--page", default="1", metavar="N", help="page number (default: 1)")
+    # Checked by SearchRequest, not by argparse, so that a bad value gets the one-line error (and
+    # the JSON error object with --json) that every other bad parameter gets.
+    p.add_argument(
+        "--sort",
+        default="relevance",
+        metavar="ORDER",
+        help=f"{', '.join(SORTS)} (default: relevance)",
+    )
+    p.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="from this date (YYYY[-MM[-DD]])"
+    )
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="up to this date, inclusive")
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this source (repeat for several)",
+    )
+    p.add_argument("--json", action="store_true", help="print the response as JSON")
+
+    p = commands.add_parser(
+        "analyze",
+        parents=[common],
+        help="show how words are analysed and which spellings of the index they match",
+    )
+    p.add_argument("words", nargs="+", metavar="WORD")
+    p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+
+    p = commands.add_parser("info", parents=[common], help="describe the index")
+    p.add_argument("--json", action="store_true", help="print the description as JSON")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{version('news-search')} (analyzer {ANALYZER_VERSION})"
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return f"(analyzer {ANALYZER_VERSION})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    index_dir = args.index or store.default_index_dir()
+    try:
+        handler = {"index": cmd_index, "query": cmd_query, "analyze": cmd_analyze, "info": cmd_info}
+        return handler[args.command](args, index_dir)
+    except SearchError as e:
+        if getattr(args, "json", False):
+            print(json.dumps(e.to_json()))
+        print(f"{PROG}: error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted; nothing more was committed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into head and the like
+        sys.stderr.close()
+        return 0
+
+
+# Subcommands ------------------------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
+    if args.procs < 1:
+        raise SearchError("--procs must be at least 1")
+    paths = args.paths or store.default_corpus_paths()
+    skips: list[Skip] = []
+
+    def report(skip: Skip) -> None:
+        skips.append(skip)
+        if len(skips) <= MAX_SKIP_LINES:
+            print(f"skipped {skip}", file=sys.stderr)
+
+    progress = Progress(enabled=False if args.quiet or args.json else None)
+    summary = index_corpus(
+        index_dir,
+        paths,
+        rebuild=args.rebuild,
+        procs=args.procs,
+        strict=args.strict,
+        progress=progress,
+        on_skip=report,
+    )
+    if len(skips) > MAX_SKIP_LINES:
+        print(f"... and {len(skips) - MAX_SKIP_LINES:,} more skipped records", file=sys.stderr)
+    for path in summary.ignored:
+        print(f"ignored (not .txt, .jsonl or .csv): {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.to_json()))
+    elif not args.quiet:
+        print(f"{index_dir}: {summary.line()}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
+    request = SearchRequest.from_params(
+        " ".join(args.text),
+        page=args.page,
+        size=args.limit,
+        sort=args.sort,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        sources=args.source,
+    )
+    with Engine(index_dir) as engine:
+        response = engine.search(request)
+    if args.json:
+        print(json.dumps(response.to_json(), ensure_ascii=False))
+    else:
+        print_response(response, sys.stdout)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
+    with Engine(index_dir) as engine:
+        report = engine.analyze(args.words)
+    if args.json:
+        print(json.dumps({"ok": True, "words": report}, ensure_ascii=False))
+        return 0
+    for entry in report:
+        print(f"{entry['word']}")
+        print(f"  folded:    {entry['folded']}")
+        print(f"  exact:     {entry['exact']}")
+        print(f"  key:       {entry['key'] or '-'}")
+        print(f"  skeleton:  {entry['skeleton'] or '-'}")
+        matches = entry["matches"]
+        if not matches:
+            print("  matches:   no spelling of this index")
+        for match in matches:  # type: ignore[union-attr]
+            spellings = ", ".join(f"{s} ({n})" for s, n in match["spellings"].items())
+            print(f"  {match['tier']:<9}  {match['key']}: {spellings}")
+            print(f"             {match['why']}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
+    with Engine(index_dir) as engine:
+        info = engine.info()
+    if args.json:
+        print(json.dumps(info.to_json(), ensure_ascii=False))
+        return 0
+    sources = ", ".join(f"{name} ({count:,})" for name, count in info.sources.items()) or "none"
+    dates = f"{info.date_from} to {info.date_to}" if info.date_from else "no dates"
+    rows = [
+        ("index", info.path),
+        ("articles", f"{info.documents:,}"),
+        ("size on disk", _size(info.size_bytes)),
+        ("segments", str(info.segments)),
+        ("sources", sources),
+        ("date range", f"{dates} ({info.undated:,} undated)"),
+        ("analyzer version", info.analyzer_version),
+        ("built", info.built_at),
+        ("updated", info.updated_at),
+        ("corpus paths", ", ".join(info.paths) or "-"),
+    ]
+    for name, value in rows:
+        print(f"{name + ':':<18}{value}")
+    return 0
+
+
+# Output -----------------------------------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:,.1f} {unit}" if unit != "B" else f"{n} B"
+        size /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def render_marks(snippet_html: str, bold: bool) -> str:
+    """Snippet HTML (escaped text and our own <mark> tags) for a terminal or a plain file."""
+    opening, closing = ("\x1b[1m", "\x1b[0m") if bold else ("[", "]")
+    marked = _MARK_RE.sub(lambda m: f"\x00{m.group(1)}\x01", snippet_html)
+    return html.unescape(marked).replace("\x00", opening).replace("\x01", closing)
+
+
+def print_response(response: SearchResponse, out: TextIO) -> None:
+    bold = out.isatty() and os.environ.get("NO_COLOR") is None
+    total = response.total
+    noun = "result" if total == 1 else "results"
+    print(f"{total:,} {noun} for {response.query['q']} ({response.took_ms:.1f} ms)", file=out)
+    for hit in response.hits:
+        print(file=out)
+        print(f"{hit.rank:>3}. {render_marks(hit.title_html, bold)}", file=out)
+        meta = [hit.source or "no source", hit.date or "no date"]
+        if hit.score is not None:
+            meta.append(f"score {hit.score:.2f}")
+        print(f"     {' · '.join(meta)}", file=out)
+        if hit.snippet_html:
+            print(f"     {render_marks(hit.snippet_html, bold)}", file=out)
+        if hit.matched:
+            print(f"     matched: {', '.join(hit.matched)}", file=out)
+    if response.pages > 1:
+        print(f"\npage {response.page} of {response.pages}", file=out)
+    if response.spellings:
+        spellings = ", ".join(f"{s} ({n:,})" for s, n in list(response.spellings.items())[:12])
+        print(f"\nspellings reached: {spellings}", file=out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,250 @@
+"""The search engine: one open index, searched, described and explained.
+
+An :class:`Engine` keeps one Whoosh searcher (opening one costs far more than a search) and
+refreshes it cheaply when the index changes on disk. Searchers are not thread-safe: a server
+gives each worker thread its own engine, or serialises calls.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from search import store
+from search.errors import QueryError
+from search.highlight import match_spans
+from search.querybuild import QueryBuilder, query_tokens
+from search.request import SearchRequest
+from search.response import Hit, SearchResponse, format_date
+from search.rules import exact_form, explain_match, fold, is_name_like, skeleton
+from search.snippets import Span, make_snippet, mark_all, to_html
+from search.variants import VariantFinder
+
+
+@dataclass
+class IndexInfo:
+    """What ``news-search info`` reports."""
+
+    path: str
+    documents: int
+    size_bytes: int
+    segments: int
+    sources: dict[str, int]
+    date_from: str | None
+    date_to: str | None
+    undated: int
+    analyzer_version: str
+    built_at: str
+    updated_at: str
+    paths: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"ok": True, **self.__dict__}
+
+
+def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
+    """Add the marked words to ``into`` (exact form -> first spelling seen, possessive dropped)."""
+    for span in spans:
+        exact = exact_form(span.word)
+        if exact not in into:
+            into[exact] = re.sub(r"[’']s$", "", span.word)
+
+
+def _as_name(spelling: str) -> str:
+    """A spelling from the ``spellings`` field (stored folded) written as the name it was."""
+    return spelling[:1].upper() + spelling[1:]
+
+
+class Engine:
+    """Search one index directory."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.ix = store.open_index(index_dir)
+        self._searcher = self.ix.searcher(weighting=scoring.BM25F())
+        self._finder = VariantFinder(self._searcher.reader())
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def refresh(self) -> bool:
+        """Pick up a newer commit of the index, if any; True when there was one."""
+        searcher = self._searcher.refresh()
+        if searcher is self._searcher:
+            return False
+        self._searcher = searcher
+        self._finder = VariantFinder(searcher.reader())
+        return True
+
+    # Searching --------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        builder = QueryBuilder(self._finder)
+        query = builder.build(request.node)
+        sortedby = None
+        if request.sort != "relevance":
+            newest = request.sort == "newest"
+            sortedby = sorting.MultiFacet(
+                [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
+            )
+        page = self._searcher.search_page(
+            query,
+            request.page,
+            pagelen=request.size,
+            filter=self._filter(request),
+            sortedby=sortedby,
+        )
+        total = page.total
+        pages = math.ceil(total / request.size)
+        if request.page > max(pages, 1):
+            raise QueryError(
+                f"page {request.page} is past the last page of results ({max(pages, 1)})"
+            )
+        relevance = sortedby is None
+        hits = [
+            self._hit(page.offset + i + 1, hit, builder, relevance) for i, hit in enumerate(page)
+        ]
+        spellings: dict[str, int] = {}
+        for variant in builder.terms.variants.values():
+            for spelling, count in variant.spellings.items():
+                spellings[spelling] = spellings.get(spelling, 0) + count
+        return SearchResponse(
+            query=request.echo(),
+            total=total,
+            page=request.page,
+            pages=pages,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=hits,
+            spellings=dict(sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))),
+        )
+
+    def _filter(self, request: SearchRequest) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        if request.date_from or request.date_to:
+            parts.append(wq.DateRange("date", request.date_from, request.date_to))
+        if request.sources:
+            known = {s.casefold(): s for s in self.sources()}
+            chosen = []
+            for name in request.sources:
+                if name.casefold() not in known:
+                    listed = ", ".join(sorted(known.values())[:12]) or "none"
+                    raise QueryError(f"unknown source {name!r}; this index has: {listed}")
+                chosen.append(wq.Term("source", known[name.casefold()]))
+            parts.append(wq.Or(chosen))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _hit(self, rank: int, hit: object, builder: QueryBuilder, sorted_by_relevance: bool) -> Hit:
+        fields = hit.fields()  # type: ignore[attr-defined]
+        title = fields.get("title", "")
+        body = fields.get("body", "")
+        title_spans = match_spans(title, builder.terms)
+        body_spans = match_spans(body, builder.terms)
+        matched: dict[str, str] = {}
+        _matched_spellings(title_spans, matched)
+        _matched_spellings(body_spans, matched)
+        return Hit(
+            rank=rank,
+            id=fields["id"],
+            title=title,
+            source=fields.get("source", ""),
+            date=format_date(fields.get("date")),
+            url=fields.get("url", ""),
+            score=round(float(hit.score), 4) if sorted_by_relevance else None,  # type: ignore[attr-defined]
+            title_html=to_html(mark_all(title, title_spans)),
+            snippet_html=to_html(make_snippet(body, body_spans)),
+            matched=list(matched.values()),
+        )
+
+    # Describing -------------------------------------------------------------------------------
+
+    def sources(self) -> dict[str, int]:
+        """Article count per source, most articles first."""
+        reader = self._searcher.reader()
+        counts: dict[str, int] = {}
+        if reader.doc_count_all():
+            column = reader.column_reader("source")
+            for n in range(reader.doc_count_all()):
+                if not reader.is_deleted(n):
+                    counts[column[n]] = counts.get(column[n], 0) + 1
+        counts.pop("", None)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def info(self) -> IndexInfo:
+        reader = self._searcher.reader()
+        first: datetime | None = None
+        last: datetime | None = None
+        undated = 0
+        if reader.doc_count_all():
+            dates = reader.column_reader("date", translate=True)
+            flags = reader.column_reader("undated")
+            for n in range(reader.doc_count_all()):
+                if reader.is_deleted(n):
+                    continue
+                if flags[n]:
+                    undated += 1
+                    continue
+                value = dates[n]
+                first = value if first is None or value < first else first
+                last = value if last is None or value > last else last
+        meta = store.read_meta(self.index_dir)
+        return IndexInfo(
+            path=str(self.index_dir.resolve()),
+            documents=reader.doc_count(),
+            size_bytes=store.dir_size(self.index_dir),
+            segments=len(reader.leaf_readers()),
+            sources=self.sources(),
+            date_from=format_date(first),
+            date_to=format_date(last),
+            undated=undated,
+            analyzer_version=meta.analyzer_version if meta else "",
+            built_at=meta.built_at if meta else "",
+            updated_at=meta.updated_at if meta else "",
+            paths=meta.paths if meta else [],
+        )
+
+    def analyze(self, words: list[str]) -> list[dict[str, object]]:
+        """For each word: how it is analysed and which spellings of the index it reaches."""
+        report = []
+        for word in words:
+            for token in query_tokens(word):
+                if token.article:
+                    continue
+                variants = self._finder.variants(token.key) if token.key else ()
+                report.append(
+                    {
+                        "word": token.original,
+                        "folded": fold(token.original),
+                        "exact": token.exact,
+                        "name_like": is_name_like(token.original),
+                        "key": token.key,
+                        "skeleton": skeleton(token.key) if token.key else "",
+                        "matches": [
+                            {
+                                "key": v.key,
+                                "tier": v.tier,
+                                "why": explain_match(
+                                    token.original, _as_name(max(v.spellings, key=v.spellings.get))
+                                ).reason,
+                                "spellings": v.spellings,
+                            }
+                            for v in variants
+                        ],
+                    }
+                )
+        return report

@@ -1,0 +1,254 @@
+"""Building and updating an index from corpus files.
+
+A run is incremental: articles are compared with the index by content hash, new ones are added,
+changed ones re-indexed, unchanged ones left alone, and articles that came from the paths given
+but are no longer there are removed. Everything happens in one Whoosh writer and becomes visible
+at one commit, so an interrupted run (Ctrl-C, ``kill -9``) leaves the last committed index as it
+was. ``rebuild`` replaces every segment at that same single commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
+from whoosh.writing import CLEAR, IndexWriter
+
+from search import store
+from search.corpus import Article, Skip, count_records, find_files, read_file
+from search.errors import SearchError, StrictSkipError
+from search.progress import Progress
+from search.schema import ANALYZER_VERSION, build_schema
+
+#: Seconds to wait for another writer to finish before giving up.
+LOCK_TIMEOUT = 5.0
+#: Memory for each Whoosh writer's sorting pool, in MB.
+WRITER_LIMIT_MB = 256
+
+
+@dataclass
+class IndexSummary:
+    """What an index run did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    documents: int = 0
+    seconds: float = 0.0
+    ignored: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"added {self.added:,}, updated {self.updated:,}, removed {self.removed:,}, "
+            f"unchanged {self.unchanged:,}, skipped {self.skipped:,} "
+            f"({self.documents:,} articles in the index, {self.seconds:.1f}s)"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": True,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "documents": self.documents,
+            "seconds": round(self.seconds, 3),
+            "ignored": self.ignored,
+        }
+
+
+def content_hash(article: Article) -> str:
+    """A digest of everything indexed about an article, to tell changed articles apart."""
+    data = [
+        article.title,
+        article.body,
+        article.date.isoformat() if article.date else None,
+        article.source,
+        article.url,
+    ]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _document(article: Article, digest: str) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "title_key": article.title,
+        "body_key": article.body,
+        "spellings": f"{article.title}\n{article.body}",
+        "undated": int(article.date is None),
+        "source": article.source,
+        "url": article.url,
+        "hash": digest,
+        "origin": article.origin,
+    }
+    if article.date is not None:
+        doc["date"] = article.date
+    return doc
+
+
+def _open_for_writing(index_dir: Path, rebuild: bool) -> tuple[FileIndex, bool]:
+    """The index to write to, and whether its existing segments must be dropped at commit."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if not store.exists(index_dir) or _never_committed(index_dir):
+        return whoosh_index.create_in(str(index_dir), build_schema(), store.INDEX_NAME), False
+    if rebuild:
+        try:
+            ix = whoosh_index.open_dir(
+                str(index_dir), indexname=store.INDEX_NAME, schema=build_schema()
+            )
+            return ix, True
+        except Exception:  # damaged beyond opening: start a new index generation
+            return whoosh_index.create_in(str(index_dir), build_schema(), store.INDEX_NAME), False
+    return store.open_index(index_dir), False
+
+
+def _never_committed(index_dir: Path) -> bool:
+    """Whether the index is what a first run leaves when it commits nothing (interrupted, or
+    stopped by ``--strict``): the empty generation ``create_in`` writes, and no metadata."""
+    if store.read_meta(index_dir) is not None:
+        return False
+    try:
+        ix = whoosh_index.open_dir(
+            str(index_dir), indexname=store.INDEX_NAME, schema=build_schema()
+        )
+        return ix.latest_generation() == 0 and ix.doc_count_all() == 0
+    except Exception:  # damaged: open_index reports it
+        return False
+
+
+def _existing(ix: FileIndex) -> dict[str, tuple[str, str]]:
+    """id -> (content hash, origin) of every live document."""
+    with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return {}
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("hash")
+        origins = reader.column_reader("origin")
+        return {
+            ids[n]: (hashes[n], origins[n])
+            for n in range(reader.doc_count_all())
+            if not reader.is_deleted(n)
+        }
+
+
+def _covered(origin: str, roots: list[Path]) -> bool:
+    path = Path(origin)
+    return any(path == root or root in path.parents for root in roots)
+
+
+def index_corpus(
+    index_dir: Path,
+    paths: Iterable[Path],
+    *,
+    rebuild: bool = False,
+    procs: int = 1,
+    strict: bool = False,
+    progress: Progress | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+) -> IndexSummary:
+    """Bring the index at ``index_dir`` up to date with the corpus files under ``paths``."""
+    started = time.monotonic()
+    paths = list(paths)
+    progress = progress or Progress(enabled=False)
+    summary = IndexSummary()
+    progress.phase("reading")
+    corpus = find_files(paths)
+    summary.ignored = [str(p) for p in corpus.ignored]
+    total = sum(count_records(f) for f in corpus.files)
+
+    ix, clear = _open_for_writing(index_dir, rebuild)
+    existing = {} if clear else _existing(ix)
+    try:
+        writer = ix.writer(
+            procs=procs,
+            multisegment=procs > 1,
+            limitmb=WRITER_LIMIT_MB,
+            timeout=LOCK_TIMEOUT,
+        )
+    except LockError:
+        raise SearchError(
+            f"another `news-search index` is writing to {index_dir}; try again when it ends"
+        ) from None
+
+    seen: dict[str, str] = {}
+    try:
+        progress.phase("analysing", total)
+        for path in corpus.files:
+            for record in read_file(path):
+                progress.advance()
+                if isinstance(record, Article) and record.id in seen:
+                    record = Skip(
+                        record.origin,
+                        record.line,
+                        f"duplicate id {record.id!r} (first read at {seen[record.id]})",
+                    )
+                if isinstance(record, Skip):
+                    summary.skipped += 1
+                    if strict:
+                        raise StrictSkipError(f"{record} (--strict: nothing was committed)")
+                    if on_skip:
+                        on_skip(record)
+                    continue
+                seen[record.id] = f"{record.origin}:{record.line}"
+                _index_article(writer, record, existing, summary)
+        roots = [p.resolve() for p in paths]
+        for doc_id, (_, origin) in existing.items():
+            if doc_id not in seen and _covered(origin, roots):
+                writer.delete_by_term("id", doc_id)
+                summary.removed += 1
+        progress.phase("committing and merging")
+        if clear:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        progress.close()
+
+    meta = store.read_meta(index_dir)
+    now = store.now_iso()
+    store.write_meta(
+        index_dir,
+        store.IndexMeta(
+            analyzer_version=ANALYZER_VERSION,
+            built_at=now if clear or meta is None else meta.built_at,
+            updated_at=now,
+            paths=sorted({*(meta.paths if meta and not clear else []), *map(str, roots)}),
+        ),
+    )
+    with ix.reader() as reader:
+        summary.documents = reader.doc_count()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _index_article(
+    writer: IndexWriter,
+    article: Article,
+    existing: dict[str, tuple[str, str]],
+    summary: IndexSummary,
+) -> None:
+    digest = content_hash(article)
+    previous = existing.get(article.id)
+    if previous is not None and previous[0] == digest and previous[1] == article.origin:
+        summary.unchanged += 1
+        return
+    if previous is not None:
+        writer.delete_by_term("id", article.id)
+        summary.updated += 1
+    else:
+        summary.added += 1
+    writer.add_document(**_document(article, digest))

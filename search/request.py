@@ -1,0 +1,110 @@
+"""Search parameters, validated once for every front end (CLI, JSON API, HTML pages).
+
+Parameters arrive as strings from a command line or a URL; :meth:`SearchRequest.from_params`
+turns them into a checked request or raises :class:`QueryError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from search.errors import QueryError
+from search.querylang import Node, parse_query
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_SIZE = 100
+DEFAULT_SIZE = 10
+MAX_PAGE = 10_000
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date_bound(value: str, name: str, end: bool) -> datetime:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first (or, with ``end``, the last)
+    moment of that year, month or day."""
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        raise QueryError(f"{name} must be a date like 2020-01-09, 2020-01 or 2020, not {value!r}")
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        first = date(year, month, day)
+    except ValueError:
+        raise QueryError(f"{name}: {value!r} is not a real date") from None
+    if not end:
+        return datetime.combine(first, time.min)
+    if m[3]:
+        last = first
+    elif m[2]:
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        last = date(year, 12, 31)
+    return datetime.combine(last, time.max)
+
+
+def _positive_int(value: str | int, name: str, maximum: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise QueryError(f"{name} must be a whole number, not {value!r}") from None
+    if not 1 <= number <= maximum:
+        raise QueryError(f"{name} must be between 1 and {maximum:,}, not {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A checked search: the query, the page wanted and the filters."""
+
+    q: str
+    node: Node
+    page: int = 1
+    size: int = DEFAULT_SIZE
+    sort: str = "relevance"
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_params(
+        cls,
+        q: str | None,
+        page: str | int | None = None,
+        size: str | int | None = None,
+        sort: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sources: list[str] | tuple[str, ...] = (),
+    ) -> SearchRequest:
+        q = q or ""
+        node = parse_query(q)
+        sort = (sort or "relevance").strip().lower()
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        start = parse_date_bound(date_from, "from", end=False) if date_from else None
+        end = parse_date_bound(date_to, "to", end=True) if date_to else None
+        if start and end and start > end:
+            raise QueryError(f"from ({date_from}) is after to ({date_to})")
+        return cls(
+            q=q.strip(),
+            node=node,
+            page=_positive_int(page, "page", MAX_PAGE) if page not in (None, "") else 1,
+            size=_positive_int(size, "size", MAX_SIZE) if size not in (None, "") else DEFAULT_SIZE,
+            sort=sort,
+            date_from=start,
+            date_to=end,
+            sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
+        )
+
+    def echo(self) -> dict[str, object]:
+        """The parameters as the response repeats them."""
+        return {
+            "q": self.q,
+            "page": self.page,
+            "size": self.size,
+            "sort": self.sort,
+            "from": self.date_from.date().isoformat() if self.date_from else None,
+            "to": self.date_to.date().isoformat() if self.date_to else None,
+            "source": list(self.sources),
+        }

@@ -1,0 +1,136 @@
+"""Where indexes live: default locations, opening, and the metadata kept beside the index.
+
+Whoosh keeps its own files in the index directory; next to them ``news-search.json`` records the
+analyzer version that built the index, when it was built and updated, and the corpus paths it
+was built from (so error messages can give the exact command that rebuilds it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from search.errors import IndexUnavailable
+from search.schema import ANALYZER_VERSION, build_schema
+
+META_FILE = "news-search.json"
+INDEX_NAME = "MAIN"
+ENV_INDEX = "NEWS_SEARCH_INDEX"
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_root() -> Path:
+    """The project checkout this package runs from, or the current directory when installed."""
+    if (_PACKAGE_ROOT / "pyproject.toml").exists():
+        return _PACKAGE_ROOT
+    return Path.cwd()
+
+
+def default_index_dir() -> Path:
+    """``$NEWS_SEARCH_INDEX`` if set, else the project's ``index/`` folder."""
+    env = os.environ.get(ENV_INDEX)
+    return Path(env) if env else project_root() / "index"
+
+
+def default_corpus_paths() -> list[Path]:
+    """The corpus indexed when no path is given: the project's ``seeds/`` folder."""
+    return [project_root() / "seeds"]
+
+
+@dataclass
+class IndexMeta:
+    """What ``news-search.json`` holds."""
+
+    analyzer_version: str
+    built_at: str
+    updated_at: str
+    paths: list[str] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def read_meta(index_dir: Path) -> IndexMeta | None:
+    try:
+        data = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+        return IndexMeta(
+            analyzer_version=str(data["analyzer_version"]),
+            built_at=str(data["built_at"]),
+            updated_at=str(data.get("updated_at", data["built_at"])),
+            paths=[str(p) for p in data.get("paths", [])],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_meta(index_dir: Path, meta: IndexMeta) -> None:
+    """Replace the metadata file atomically."""
+    tmp = index_dir / f".{META_FILE}.tmp"
+    tmp.write_text(json.dumps(asdict(meta), indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / META_FILE)
+
+
+def index_command(index_dir: Path, paths: list[str] | None = None, rebuild: bool = False) -> str:
+    """The command line that (re)builds this index, for error messages."""
+    words = ["news-search", "index"]
+    if rebuild:
+        words.append("--rebuild")
+    if index_dir.resolve() != default_index_dir().resolve():
+        words += ["--index", str(index_dir)]
+    words += paths or []
+    return shlex.join(words)
+
+
+def exists(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds an index, readable or not."""
+    if not index_dir.is_dir():
+        return False
+    try:
+        return whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    except Exception:  # a table of contents Whoosh cannot read: an index, but a damaged one
+        return True
+
+
+def open_index(index_dir: Path) -> FileIndex:
+    """Open an index for searching, refusing one that is missing, corrupt or out of date."""
+    if not exists(index_dir):
+        raise IndexUnavailable(
+            f"no index at {index_dir}: build it with `{index_command(index_dir)}`"
+        )
+    meta = read_meta(index_dir)
+    if meta is None:
+        raise IndexUnavailable(
+            f"the index at {index_dir} has no readable {META_FILE}: "
+            f"rebuild it with `{index_command(index_dir, rebuild=True)}`"
+        )
+    if meta.analyzer_version != ANALYZER_VERSION:
+        raise IndexUnavailable(
+            f"the index at {index_dir} was built by analyzer version {meta.analyzer_version}, "
+            f"this is {ANALYZER_VERSION}: rebuild it with "
+            f"`{index_command(index_dir, meta.paths, rebuild=True)}`"
+        )
+    try:
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=build_schema())
+        # Whoosh opens segment files lazily: open them now so that a damaged one is reported
+        # here, with the command that fixes it, and not as a traceback from the first search.
+        ix.reader().close()
+        return ix
+    except Exception as e:  # Whoosh raises many kinds of errors for damaged files
+        raise IndexUnavailable(
+            f"the index at {index_dir} cannot be read ({type(e).__name__}: {e}): "
+            f"rebuild it with `{index_command(index_dir, meta.paths, rebuild=True)}`"
+        ) from e
+
+
+def dir_size(index_dir: Path) -> int:
+    """Bytes on disk of the index directory."""
+    return sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
