@@ -1,0 +1,258 @@
+"""Searching a real index on disk: matching across spellings, ranking, phrases, filters, sorting,
+paging, snippets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search import Engine, QueryError, SearchRequest, index_corpus
+
+ARTICLES = [
+    # id, title, body, date, source
+    ("s1", "Alliance wins the vote", "The Sairoon alliance won most seats.", "2018-05-14", "Rudaw"),
+    (
+        "s2",
+        "Parliament session",
+        "The Sairun list met. Sairun leaders spoke. Sairun voters waited.",
+        "2018-06-01",
+        "Reuters",
+    ),
+    ("s3", "Coalition talks", "Sayirun joined the talks.", "2019-01-01", "AP"),
+    ("g1", "Libya", "Muammar Gaddafi spoke in Tripoli.", "2011-02-20", "Al Jazeera"),
+    ("g2", "Libya", "Moammar Qaddafi spoke in Sirte.", "2011-03-01", "AP"),
+    ("g3", "Libye", "Mouammar Kadhafi a parlé.", "2011-03-02", "AFP"),
+    ("h1", "Lebanon", "Hezbollah fighters crossed.", "2013-05-01", "Reuters"),
+    ("h2", "Lebanon", "Hizballah fighters crossed.", "2013-05-02", "AP"),
+    ("p1", "Protest", "Shiite cleric Muqtada al-Sadr called a march.", "2020-01-14", "Rudaw"),
+    ("p2", "Protest", "Moqtada met the press; al-Sadr spoke later.", "2020-01-15", "Reuters"),
+    ("a1", "Jordan", "Talks were held in Amman on Monday.", "2015-01-01", "Reuters"),
+    ("a2", "Gulf", "Talks were held in Oman on Monday.", "2015-01-02", "Reuters"),
+    ("i1", "Gulf", "Sanctions on Iran were eased.", "2016-01-01", "AP"),
+    ("i2", "Gulf", "Sanctions on Iraq were eased.", "2016-01-02", "AP"),
+    ("k1", "Kirkuk oil output rises", "Output rose again.", "2017-01-01", "Reuters"),
+    (
+        "k2",
+        "Oil output rises",
+        "Output rose again in Kirkuk and elsewhere.",
+        "2017-01-01",
+        "Reuters",
+    ),
+    ("u1", "Undated note", "Kirkuk again, with no date.", None, "Reuters"),
+]
+PAGING = [
+    (f"m{i:02d}", f"March {i}", "Marchers marched.", f"2010-01-{i + 1:02d}", "Wire")
+    for i in range(25)
+]
+
+
+def _write(path: Path, rows) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for ident, title, body, date, source in rows:
+            record = {"id": ident, "title": title, "body": body, "date": date, "source": source}
+            f.write(json.dumps(record) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("engine")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    _write(corpus / "articles.jsonl", ARTICLES)
+    _write(corpus / "paging.jsonl", PAGING)
+    index_corpus(root / "index", [corpus])
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir):
+    with Engine(index_dir) as engine:
+        yield engine
+
+
+def search(engine, q, **params):
+    return engine.search(SearchRequest.from_params(q, **params))
+
+
+def ids(response) -> list[str]:
+    return [hit.id for hit in response.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Sairoon", "s1"),
+        ("Sairun", "s2"),
+        ("Sayirun", "s3"),
+        ("Sa'irun", None),
+        ("Sairoun", None),
+        ("sairoon", "s1"),
+    ],
+)
+def test_every_spelling_finds_all_and_the_typed_one_first(engine, query, first):
+    response = search(engine, query)
+    assert set(ids(response)) == {"s1", "s2", "s3"}
+    if first:
+        assert ids(response)[0] == first
+
+
+def test_exact_spelling_once_beats_a_variant_three_times(engine):
+    response = search(engine, "Sayirun")
+    assert ids(response)[0] == "s3"
+    assert response.hits[0].score > 1.5 * response.hits[1].score
+
+
+@pytest.mark.parametrize("query", ["Gaddafi", "Qaddafi", "Kadhafi"])
+def test_gaddafi_spellings(engine, query):
+    assert set(ids(search(engine, query))) == {"g1", "g2", "g3"}
+
+
+@pytest.mark.parametrize("query", ["Hezbollah", "Hizballah", "Hizbullah"])
+def test_hezbollah_spellings(engine, query):
+    assert set(ids(search(engine, query))) == {"h1", "h2"}
+
+
+@pytest.mark.parametrize(
+    ("query", "only"), [("Amman", "a1"), ("Oman", "a2"), ("Iran", "i1"), ("Iraq", "i2")]
+)
+def test_distinct_names_stay_apart(engine, query, only):
+    assert ids(search(engine, query)) == [only]
+
+
+def test_phrase_matches_across_spellings(engine):
+    assert ids(search(engine, '"Moqtada al-Sadr"')) == ["p1"]
+    assert ids(search(engine, '"Muqtada al-Sadr"')) == ["p1"]
+
+
+def test_phrase_needs_the_words_in_sequence(engine):
+    assert set(ids(search(engine, "Moqtada al-Sadr"))) == {"p1", "p2"}
+    assert ids(search(engine, '"Moqtada al-Sadr"')) == ["p1"]
+
+
+def test_phrase_with_ordinary_words(engine):
+    assert ids(search(engine, '"held in Amman"')) == ["a1"]
+    assert ids(search(engine, '"Amman held"')) == []
+
+
+def test_all_words_are_required(engine):
+    assert ids(search(engine, "Sairoon alliance")) == ["s1"]
+
+
+def test_exclusion_removes_every_spelling(engine):
+    assert set(ids(search(engine, "Libya -Qaddafi"))) == set()
+    assert set(ids(search(engine, "spoke -Qaddafi"))) == {"p2", "s2"}
+
+
+def test_or_matches_either(engine):
+    assert set(ids(search(engine, "Amman OR Oman"))) == {"a1", "a2"}
+
+
+def test_title_match_ranks_above_body_match(engine):
+    assert ids(search(engine, "Kirkuk"))[0] == "k1"
+
+
+def test_snippet_marks_the_spelling_found_in_each_article(engine):
+    response = search(engine, "Sayirun")
+    by_id = {hit.id: hit for hit in response.hits}
+    assert "<mark>Sairoon</mark>" in by_id["s1"].snippet_html
+    assert "<mark>Sairun</mark>" in by_id["s2"].snippet_html
+    assert by_id["s1"].matched == ["Sairoon"]
+    assert set(response.spellings) == {"sairoon", "sairun", "sayirun"}
+
+
+def test_title_only_match_shows_the_lead(engine):
+    hit = next(h for h in search(engine, "Kirkuk").hits if h.id == "k1")
+    assert hit.snippet_html == "Output rose again."
+    assert hit.title_html == "<mark>Kirkuk</mark> oil output rises"
+
+
+def test_date_filters_are_inclusive(engine):
+    response = search(engine, "Libya OR Libye", date_from="2011-03-01", date_to="2011-03-01")
+    assert ids(response) == ["g2"]
+    assert set(ids(search(engine, "Libya OR Libye", date_from="2011-03"))) == {"g2", "g3"}
+    assert ids(search(engine, "Libya OR Libye", date_to="2010")) == []
+
+
+def test_source_filter_is_case_insensitive_and_repeatable(engine):
+    assert ids(search(engine, "Hezbollah", sources=["ap"])) == ["h2"]
+    assert set(ids(search(engine, "Hezbollah", sources=["AP", "Reuters"]))) == {"h1", "h2"}
+
+
+def test_unknown_source_is_an_error_naming_the_sources(engine):
+    with pytest.raises(QueryError, match=r"unknown source 'Nowhere'.*Reuters"):
+        search(engine, "Hezbollah", sources=["Nowhere"])
+
+
+def test_sort_by_date_puts_undated_articles_last(engine):
+    assert ids(search(engine, "Kirkuk", sort="newest"))[-1] == "u1"
+    assert ids(search(engine, "Kirkuk", sort="oldest"))[-1] == "u1"
+    newest = search(engine, "Sairoon", sort="newest")
+    assert ids(newest) == ["s3", "s2", "s1"]
+    assert [hit.score for hit in newest.hits] == [None, None, None]
+    assert ids(search(engine, "Sairoon", sort="oldest")) == ["s1", "s2", "s3"]
+
+
+def test_paging(engine):
+    pages = [search(engine, "marchers", page=p, size=10) for p in (1, 2, 3)]
+    assert [r.total for r in pages] == [25, 25, 25]
+    assert [r.pages for r in pages] == [3, 3, 3]
+    assert [len(r.hits) for r in pages] == [10, 10, 5]
+    seen = [hit.id for r in pages for hit in r.hits]
+    assert len(set(seen)) == 25
+    assert [hit.rank for r in pages for hit in r.hits] == list(range(1, 26))
+
+
+def test_page_past_the_end_is_an_error(engine):
+    with pytest.raises(QueryError, match="past the last page"):
+        search(engine, "marchers", page=4, size=10)
+
+
+def test_no_results_is_a_response_not_an_error(engine):
+    response = search(engine, "zeppelin")
+    assert (response.total, response.pages, response.hits) == (0, 0, [])
+
+
+def test_response_json_shape(engine):
+    data = search(engine, "Sayirun").to_json()
+    assert set(data) == {"ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings"}
+    assert data["query"] == {
+        "q": "Sayirun",
+        "page": 1,
+        "size": 10,
+        "sort": "relevance",
+        "from": None,
+        "to": None,
+        "source": [],
+    }
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}
+    assert hit["date"] == "2019-01-01"
+
+
+def test_refresh_sees_a_new_commit(tmp_path):
+    corpus = _write(tmp_path / "a.jsonl", ARTICLES[:1])
+    index_corpus(tmp_path / "index", [corpus])
+    with Engine(tmp_path / "index") as engine:
+        assert search(engine, "Sayirun").total == 1
+        assert engine.refresh() is False
+        _write(tmp_path / "b.jsonl", ARTICLES[1:3])
+        index_corpus(tmp_path / "index", [tmp_path / "b.jsonl"])
+        assert engine.refresh() is True
+        assert search(engine, "Sayirun").total == 3
+
+
+def test_analyze_lists_the_spellings_reached(engine):
+    (entry,) = engine.analyze(["Sayirun"])
+    assert entry["key"]
+    spellings = {s for m in entry["matches"] for s in m["spellings"]}
+    assert spellings == {"sairoon", "sairun", "sayirun"}
+
+
+def test_info(engine):
+    info = engine.info()
+    assert info.documents == len(ARTICLES) + len(PAGING)
+    assert info.sources["Reuters"] == 8
+    assert (info.date_from, info.date_to, info.undated) == ("2010-01-01", "2020-01-15", 1)
