@@ -1,0 +1,45 @@
+# News Search: `make run` indexes the seed corpus and runs the product; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INDEX ?= index
+CORPUS ?= seeds
+
+.PHONY: run test lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Index the seed corpus if the index is missing or stale (an incremental run is a no-op when
+# nothing changed; an index built by another analyzer version is rebuilt), then run a demo query.
+run: $(BIN)/.installed
+	$(BIN)/news-search index --index $(INDEX) $(CORPUS) --quiet \
+		|| $(BIN)/news-search index --index $(INDEX) $(CORPUS) --rebuild
+	$(BIN)/news-search query --index $(INDEX) Sayirun
+
+test: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(BIN)/.installed-dev
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/index_corpora.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
