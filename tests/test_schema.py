@@ -1,0 +1,50 @@
+"""The analyzer version must change whenever the terms an index holds change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from search.analysis import exact_analyzer, key_analyzer, spelling_analyzer
+from search.schema import ANALYZER_VERSION, build_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+#: The fingerprint of what each analyzer version emits on the probe below. When this test fails,
+#: the analysis changed: bump ANALYZER_VERSION in search/schema.py (old indexes will then be
+#: refused with the rebuild command instead of silently disagreeing with queries) and record the
+#: new fingerprint here.
+FINGERPRINTS = {
+    "1": "a44ac143103b1dd9",
+}
+
+
+def _probe() -> str:
+    variants = json.loads((SHARED / "eval" / "variants.json").read_text(encoding="utf-8"))
+    words = [w for group in variants["groups"] for w in group]
+    words += [w for pair in variants["distinct_pairs"] for w in pair]
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    extra = "Ahmadi-Nejad alQaeda al Qaeda Iraq’s protests militias Hamas سائرون مقتدى الصدر"
+    return "\n".join([" ".join(words), " ".join(w.lower() for w in words), extra, *seeds])
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    schema = build_schema()
+    for name in schema.names():
+        digest.update(f"{name}:{type(schema[name]).__name__}\n".encode())
+    text = _probe()
+    for analyzer in (exact_analyzer(), key_analyzer(), spelling_analyzer()):
+        for mode in ("index", "query"):
+            for t in analyzer(text, positions=True, chars=True, mode=mode):
+                digest.update(f"{t.text}|{t.pos}|{t.startchar}|{t.endchar}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def test_analyzer_version_matches_what_the_analyzers_emit():
+    assert FINGERPRINTS.get(ANALYZER_VERSION) == fingerprint(), (
+        "the analysis changed: bump ANALYZER_VERSION in search/schema.py and record "
+        f"{{{ANALYZER_VERSION!r}: {fingerprint()!r}}} (under the new version) in FINGERPRINTS"
+    )
