@@ -1,7 +1,7 @@
 """Whoosh analyzers: thin wrappers that run the pure rules of ``search.rules`` over tokens.
 
-One tokenizer feeds every field, so positions and character offsets agree between the exact-word
-fields and the spelling-key fields, and a highlight always lands on the original word:
+One tokenizer feeds every field, so a highlight found by tokenizing a stored text again always
+lands on the original word:
 
 - :class:`NewsTokenizer` finds words in the original text. It keeps internal apostrophes and
   ayn/hamza marks (``Qur'an``, ``Sa'irun`` stay one word), splits on hyphens, and marks Arabic
@@ -9,13 +9,11 @@ fields and the spelling-key fields, and a highlight always lands on the original
   compounds (``Ahmadi-Nejad``).
 - :class:`ExactFilter` turns each word into its exact-word term (folded, possessive dropped,
   light plural stemming).
-- :class:`KeyFilter` turns name-like words into their spelling key. Hyphenated articles emit
-  nothing but keep their position, so positions agree with the exact fields and a phrase can
-  mix the two.
-- :class:`SpellingFilter` emits ``skeleton<TAB>key<TAB>exact`` terms, a small field that tells
-  which spellings of each key the index holds (see :mod:`search.variants`).
+- :class:`SpellingFilter` emits ``skeleton<TAB>key<TAB>spelling`` for name-like words: a small
+  field that tells which spellings the index holds, under which key, and how often each is
+  written as a name (see :mod:`search.variants`).
 
-Filters change only ``token.text`` (and ``pos`` in the key field), never offsets. Tokens are
+Filters change only ``token.text``, never offsets or positions. Tokens are
 reused objects: filters mutate and yield them. Every class is picklable and defines ``__eq__``,
 because Whoosh pickles the schema into the index and into ``--procs`` worker processes.
 """
@@ -36,6 +34,7 @@ _LETTERS = r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])"
 _WORD = rf"{_LETTERS}+(?:[{APOSTROPHES}]{_LETTERS}+)*"
 #: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
 COMPOUND_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
+HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
@@ -119,17 +118,16 @@ class ExactFilter(Filter):
                 yield t
 
 
-def _indexes_key(t: Token) -> bool:
-    """Whether a token gets a spelling key: name-like words at index time, any word in a query."""
-    return not t.article and (t.mode == "query" or is_name_like(t.original))
+def spelling_term(key: str, exact: str) -> str:
+    """The ``spellings`` field's term for one spelling of a key: ``skeleton<TAB>key<TAB>exact``."""
+    return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
 
 
-class KeyFilter(Filter):
-    """Replace name-like words by their spelling key; drop everything else.
+class SpellingFilter(Filter):
+    """Emit ``skeleton<TAB>key<TAB>spelling`` for every name-like word (:mod:`search.variants`).
 
-    At index time only name-like words (see :func:`search.rules.is_name_like`) get a key, which
-    keeps ordinary English words out of the key vocabulary; in a query every word does. The first
-    name of a hyphenated compound also emits the key of the whole compound at the same position.
+    A hyphenated compound of names also emits its joined spelling (``ahmadi-nejad``), so that
+    "Ahmadinejad" can find it.
     """
 
     def __eq__(self, other: object) -> bool:
@@ -140,52 +138,28 @@ class KeyFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            if not _indexes_key(t):
+            if t.article or not is_name_like(t.original):
                 continue
             key = spelling_key(t.original)
             compound = t.compound
             if key:
-                t.text = key
+                t.text = spelling_term(key, exact_form(t.original))
                 yield t
             if compound:
                 joined = spelling_key(compound)
-                if joined and joined != key:
-                    t.text = joined
+                if joined:
+                    t.text = spelling_term(joined, compound_form(compound))
                     yield t
 
 
-def spelling_term(key: str, exact: str) -> str:
-    """The ``spellings`` field's term for one spelling of a key: ``skeleton<TAB>key<TAB>exact``."""
-    return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
-
-
-class SpellingFilter(Filter):
-    """Emit ``skeleton<TAB>key<TAB>spelling`` for every name-like word (:mod:`search.variants`)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if not _indexes_key(t):
-                continue
-            key = spelling_key(t.original)
-            if key:
-                t.text = spelling_term(key, exact_form(t.original))
-                yield t
+def compound_form(compound: str) -> str:
+    """The exact-word form of a hyphenated compound: its parts' exact forms joined by "-"."""
+    return "-".join(exact_form(part) for part in HYPHEN_RE.split(compound) if part)
 
 
 def exact_analyzer() -> Composable:
     """The analyzer of the exact-word fields (``title``, ``body``)."""
     return NewsTokenizer() | ExactFilter()
-
-
-def key_analyzer() -> Composable:
-    """The analyzer of the spelling-key fields (``title_key``, ``body_key``)."""
-    return NewsTokenizer() | KeyFilter()
 
 
 def spelling_analyzer() -> Composable:

@@ -219,16 +219,19 @@ def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
     for entry in report:
         print(f"{entry['word']}")
         print(f"  folded:    {entry['folded']}")
-        print(f"  exact:     {entry['exact']}")
+        uses = entry["uses"]
+        print(f"  exact:     {entry['exact']} ({uses:,} use{'' if uses == 1 else 's'} here)")
         print(f"  key:       {entry['key'] or '-'}")
         print(f"  skeleton:  {entry['skeleton'] or '-'}")
-        matches = entry["matches"]
-        if not matches:
-            print("  matches:   no spelling of this index")
-        for match in matches:  # type: ignore[union-attr]
-            spellings = ", ".join(f"{s} ({n})" for s, n in match["spellings"].items())
-            print(f"  {match['tier']:<9}  {match['key']}: {spellings}")
-            print(f"             {match['why']}")
+        if entry["ordinary_word"]:
+            print(f"  searched as written, no variants: {entry['ordinary_word']}")
+            continue
+        spellings = entry["spellings"]
+        if not spellings:
+            print("  variants:  none in this index")
+        for s in spellings:  # type: ignore[union-attr]
+            verdict = "matches" if s["accepted"] else "rejected"
+            print(f"  {verdict:<9}  {s['spelling']} ({s['tier']}): {s['why']}")
     return 0
 
 

@@ -23,9 +23,9 @@ from search.highlight import match_spans
 from search.querybuild import QueryBuilder, query_tokens
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse, format_date
-from search.rules import exact_form, explain_match, fold, is_name_like, skeleton
+from search.rules import exact_form, explain_match, fold, skeleton
 from search.snippets import Span, make_snippet, mark_all, to_html
-from search.variants import VariantFinder
+from search.variants import Spelling, VariantFinder
 
 
 @dataclass
@@ -55,11 +55,6 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
         exact = exact_form(span.word)
         if exact not in into:
             into[exact] = re.sub(r"[’']s$", "", span.word)
-
-
-def _as_name(spelling: str) -> str:
-    """A spelling from the ``spellings`` field (stored folded) written as the name it was."""
-    return spelling[:1].upper() + spelling[1:]
 
 
 class Engine:
@@ -118,10 +113,10 @@ class Engine:
         hits = [
             self._hit(page.offset + i + 1, hit, builder, relevance) for i, hit in enumerate(page)
         ]
-        spellings: dict[str, int] = {}
-        for variant in builder.terms.variants.values():
-            for spelling, count in variant.spellings.items():
-                spellings[spelling] = spellings.get(spelling, 0) + count
+        spellings = {
+            text: self._finder.documents(text)
+            for text in sorted(builder.terms.exact | set(builder.terms.reached))
+        }
         return SearchResponse(
             query=request.echo(),
             total=total,
@@ -129,7 +124,9 @@ class Engine:
             pages=pages,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=hits,
-            spellings=dict(sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            spellings={
+                text: n for text, n in sorted(spellings.items(), key=lambda kv: -kv[1]) if n
+            },
         )
 
     def _filter(self, request: SearchRequest) -> wq.Query | None:
@@ -219,32 +216,47 @@ class Engine:
         )
 
     def analyze(self, words: list[str]) -> list[dict[str, object]]:
-        """For each word: how it is analysed and which spellings of the index it reaches."""
+        """For each word: its analysis, and which spellings of the index it reaches, and why."""
         report = []
         for word in words:
             for token in query_tokens(word):
                 if token.article:
                     continue
-                variants = self._finder.variants(token.key) if token.key else ()
+                ordinary = self._finder.query_word_is_ordinary(token.exact, token.key)
+                spellings = self._finder.spellings(token.exact, token.key)
                 report.append(
                     {
                         "word": token.original,
                         "folded": fold(token.original),
                         "exact": token.exact,
-                        "name_like": is_name_like(token.original),
+                        "uses": self._finder.uses(token.exact),
                         "key": token.key,
                         "skeleton": skeleton(token.key) if token.key else "",
-                        "matches": [
+                        "ordinary_word": ordinary.why if ordinary else None,
+                        "spellings": [
                             {
-                                "key": v.key,
-                                "tier": v.tier,
-                                "why": explain_match(
-                                    token.original, _as_name(max(v.spellings, key=v.spellings.get))
-                                ).reason,
-                                "spellings": v.spellings,
+                                "spelling": s.text,
+                                "key": s.key,
+                                "tier": s.tier,
+                                "accepted": s.accepted,
+                                "uses": s.uses,
+                                "name_uses": s.name_uses,
+                                "why": f"{_rule(token.original, s)}; {s.why}",
                             }
-                            for v in variants
+                            for s in spellings
                         ],
                     }
                 )
         return report
+
+
+def _rule(query_word: str, spelling: Spelling) -> str:
+    """Why the rules reach a spelling from a query word, in one phrase."""
+    if spelling.tier == "alias":
+        return f"alias of {query_word!r} in search/rules/aliases.json"
+    # Both sides are names by now (the archive says so): compare them as names.
+    return explain_match(_capitalized(query_word), _capitalized(spelling.text)).reason
+
+
+def _capitalized(word: str) -> str:
+    return word[:1].upper() + word[1:]

@@ -1,17 +1,16 @@
 """Finding the words of a stored text that a query matched, with exact character offsets.
 
-The text is tokenized again with the index's own tokenizer, and each word is tested the way the
-index would have matched it: its exact form against the query's exact words, and (for name-like
-words only, as in the index) its spelling key against the keys the query reached. Hyphenated
+The text is tokenized again with the index's own tokenizer, and each word's exact form is looked
+up among the spellings the query searched (:class:`search.querybuild.QueryTerms`). Hyphenated
 compounds are marked whole ("Ahmadi-Nejad"), and so is an article in front of a matched name
 ("al-Sadr").
 """
 
 from __future__ import annotations
 
-from search.analysis import NewsTokenizer
+from search.analysis import NewsTokenizer, compound_form
 from search.querybuild import QueryTerms
-from search.rules import exact_form, is_name_like, spelling_key
+from search.rules import exact_form
 from search.snippets import Span
 
 _TOKENIZER = NewsTokenizer()
@@ -26,17 +25,16 @@ def match_spans(text: str, terms: QueryTerms) -> list[Span]:
         if t.startchar < covered:
             continue
         if t.article:
-            article_start = article_start if article_start is not None else t.startchar
+            if article_start is None:
+                article_start = t.startchar
             continue
-        start = article_start if article_start is not None else t.startchar
+        start = t.startchar if article_start is None else article_start
         article_start = None
-        name_like = is_name_like(t.original)
-        if t.compound and name_like and spelling_key(t.compound) in terms.keys:
+        if t.compound and terms.compounds and compound_form(t.compound) in terms.compounds:
             spans.append(Span(start, t.compound_end, exact=False, word=t.compound))
             covered = t.compound_end
             continue
-        if exact_form(t.original) in terms.exact:
-            spans.append(Span(start, t.endchar, exact=True, word=t.original))
-        elif name_like and spelling_key(t.original) in terms.keys:
-            spans.append(Span(start, t.endchar, exact=False, word=t.original))
+        exact = exact_form(t.original)
+        if exact in terms.spellings:
+            spans.append(Span(start, t.endchar, exact=exact in terms.exact, word=t.original))
     return spans

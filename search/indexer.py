@@ -83,8 +83,6 @@ def _document(article: Article, digest: str) -> dict[str, object]:
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "title_key": article.title,
-        "body_key": article.body,
         "spellings": f"{article.title}\n{article.body}",
         "undated": int(article.date is None),
         "source": article.source,

@@ -1,33 +1,37 @@
 """From a parsed query to a Whoosh query that reaches every spelling, exact spelling first.
 
-A query word becomes an OR over tiers, each with its own boost (see ``FIELD_BOOSTS``):
+A query word becomes an OR of its spellings in the archive (see :mod:`search.variants`), in the
+title and body fields. Every spelling of one word is weighted with the same pooled inverse
+document frequency, so a rare variant does not outweigh a common exact spelling, times its
+tier's weight: the exact spelling typed counts fully, a variant a third or less. The article
+that writes what the user typed therefore ranks first.
 
-1. the exact word in ``title`` and ``body``;
-2. its spelling key in ``title_key`` and ``body_key``;
-3. the index's keys accepted by the skeleton guard or the alias table, boosted lower still.
-
-A document matching the exact spelling also matches its key, so it always outranks one that
-only has a variant. A phrase becomes an exact phrase, OR a sequence of per-word OR groups that
-may mix fields, which is how "Moqtada al-Sadr" finds "Muqtada al-Sadr".
+A phrase becomes the exact phrase, OR a sequence of per-word OR groups of spellings, which is how
+"Moqtada al-Sadr" finds "Muqtada al-Sadr" (and "Muqtada as-Sadr", and "Muqtada Sadr").
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import product
 
 from whoosh import query as wq
 
 from search import querylang as ql
-from search.analysis import ARTICLES, NewsTokenizer
+from search.analysis import NewsTokenizer, compound_form
 from search.errors import QueryError
 from search.rules import exact_form, spelling_key
-from search.schema import FIELD_BOOSTS, VARIANT_BOOST
-from search.variants import KeyVariant, VariantFinder
+from search.rules.key import ARTICLES
+from search.schema import FIELD_BOOSTS
+from search.variants import Spelling, VariantFinder
 
 _TOKENIZER = NewsTokenizer()
+FIELDS = ("title", "body")
 #: Phrases with more articles than this do not also try every article left out.
 _MAX_OPTIONAL_ARTICLES = 2
+#: The weight of a phrase matched through other spellings, relative to the exact phrase.
+_PHRASE_VARIANT_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,16 +42,17 @@ class QueryToken:
     exact: str
     key: str
     article: bool
-    compound: str  # the hyphenated compound this word starts, if any
+    compound: str  # the hyphenated compound of names this word starts, if any
 
 
 @dataclass
 class QueryTerms:
-    """What a query looks for, for highlighting and for telling users what it reached."""
+    """What a query looks for: for highlighting, and for telling users what it reached."""
 
-    exact: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)
-    variants: dict[str, KeyVariant] = field(default_factory=dict)
+    exact: set[str] = field(default_factory=set)  # the words typed, as exact-word terms
+    spellings: set[str] = field(default_factory=set)  # every spelling searched, typed or not
+    compounds: set[str] = field(default_factory=set)  # hyphenated spellings ("ahmadi-nejad")
+    reached: dict[str, Spelling] = field(default_factory=dict)  # variants found in the index
 
 
 def query_tokens(text: str) -> list[QueryToken]:
@@ -55,25 +60,30 @@ def query_tokens(text: str) -> list[QueryToken]:
     tokens = []
     for t in _TOKENIZER(text, mode="query"):
         exact = exact_form(t.original)
-        if not exact:
-            continue
-        tokens.append(
-            QueryToken(
-                original=t.original,
-                exact=exact,
-                key="" if t.article else spelling_key(t.original),
-                article=t.article,
-                compound=t.compound,
+        if exact:
+            tokens.append(
+                QueryToken(
+                    original=t.original,
+                    exact=exact,
+                    key="" if t.article else spelling_key(t.original),
+                    article=t.article,
+                    compound=t.compound,
+                )
             )
-        )
     return tokens
 
 
+def _idf(doc_count: int, doc_frequency: int) -> float:
+    """Whoosh's inverse document frequency, as its BM25F scorer computes it."""
+    return math.log(doc_count / (doc_frequency + 1)) + 1
+
+
 class QueryBuilder:
-    """Builds Whoosh queries for one reader (the reader's spellings decide the variants)."""
+    """Builds Whoosh queries for one reader (its vocabulary decides the spellings reached)."""
 
     def __init__(self, finder: VariantFinder) -> None:
         self.finder = finder
+        self.reader = finder.reader
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
@@ -92,8 +102,6 @@ class QueryBuilder:
             return wq.Or([self._node(n, positive) for n in node.nodes])
         include = [self._node(n, positive) for n in node.nodes if not isinstance(n, ql.Not)]
         exclude = [self._node(n, positive) for n in node.nodes if isinstance(n, ql.Not)]
-        if not include:  # parse_query guarantees a positive part at the top level
-            include = [wq.Every()]
         matched: wq.Query = include[0] if len(include) == 1 else wq.And(include)
         if exclude:
             negative = exclude[0] if len(exclude) == 1 else wq.Or(exclude)
@@ -119,66 +127,77 @@ class QueryBuilder:
         if len(tokens) == 1:
             return self._token(tokens[0], positive)
         alternatives = self._exact_phrases(tokens)
-        for variant in _article_variants(tokens):
-            for fields in (("title", "title_key"), ("body", "body_key")):
-                groups = [self._group(t, fields, positive) for t in variant]
-                alternatives.append(wq.Sequence(groups, boost=FIELD_BOOSTS[fields[1]]))
-        # A hyphenated compound ("Ahmadi-Nejad") also matches its joined spelling.
-        compound = tokens[0].compound if not tokens[0].article else ""
-        if compound and len(tokens) == len(compound.replace("‐", "-").split("-")):
-            joined = spelling_key(compound)
-            if joined:
-                alternatives.append(self._keys(joined, positive))
+        groups = {id(t): self._spellings(t, positive) for t in tokens}
+        variants = _article_variants(tokens)
+        if any(groups.values()) or len(variants) > 1:
+            for variant in variants:
+                for f in FIELDS:
+                    sequence = [self._group(t, groups[id(t)], f) for t in variant]
+                    boost = FIELD_BOOSTS[f] * _PHRASE_VARIANT_WEIGHT
+                    alternatives.append(wq.Sequence(sequence, boost=boost))
+        first = next(t for t in tokens if not t.article)
+        if first.compound and len(tokens) - tokens.index(first) == _parts(first.compound):
+            # A hyphenated compound ("Ahmadi-Nejad") also matches its joined spellings.
+            joined = QueryToken(
+                first.compound,
+                compound_form(first.compound),
+                spelling_key(first.compound),
+                article=False,
+                compound="",
+            )
+            alternatives.append(self._token(joined, positive))
         return wq.Or(alternatives)
 
     # Leaves -----------------------------------------------------------------------------------
 
+    def _spellings(self, token: QueryToken, positive: bool) -> list[Spelling]:
+        """The accepted spellings of a token other than its own, recorded for highlighting."""
+        if token.article:
+            return []
+        if positive:
+            self.terms.exact.add(token.exact)
+            self.terms.spellings.add(token.exact)
+        accepted = [s for s in self.finder.spellings(token.exact, token.key) if s.accepted]
+        if positive:
+            for s in accepted:
+                self.terms.reached.setdefault(s.text, s)
+                (self.terms.compounds if "-" in s.text else self.terms.spellings).add(s.text)
+        return accepted
+
     def _exact_phrases(self, tokens: list[QueryToken]) -> list[wq.Query]:
         words = [t.exact for t in tokens]
-        return [wq.Phrase(f, words, boost=FIELD_BOOSTS[f]) for f in ("title", "body")]
+        return [wq.Phrase(f, words, boost=FIELD_BOOSTS[f]) for f in FIELDS]
 
     def _token(self, token: QueryToken, positive: bool) -> wq.Query:
-        if positive:
-            self.terms.exact.add(token.exact)
-        parts: list[wq.Query] = [
-            wq.Term(f, token.exact, boost=FIELD_BOOSTS[f]) for f in ("title", "body")
+        """Any spelling of one word, each weighted by its tier on a shared idf."""
+        spellings = self._spellings(token, positive)
+        alternatives = [(token.exact, 1.0)] + [
+            (s.text, s.weight) for s in spellings if "-" not in s.text
         ]
-        if token.key:
-            parts.append(self._keys(token.key, positive))
-        return wq.Or(parts)
-
-    def _variants(self, key: str, positive: bool) -> list[tuple[str, float]]:
-        """(key, boost factor) for the key itself and each variant the index holds."""
-        reached = [(key, 1.0)]
-        for variant in self.finder.variants(key):
-            if positive:
-                self.terms.variants.setdefault(variant.key, variant)
-            if variant.key != key:
-                reached.append((variant.key, VARIANT_BOOST))
-        if positive:
-            self.terms.keys.update(k for k, _ in reached)
-        return reached
-
-    def _keys(self, key: str, positive: bool) -> wq.Query:
-        return wq.Or(
-            [
-                wq.Term(f, k, boost=FIELD_BOOSTS[f] * factor)
-                for k, factor in self._variants(key, positive)
-                for f in ("title_key", "body_key")
-            ]
-        )
-
-    def _group(self, token: QueryToken, fields: tuple[str, str], positive: bool) -> wq.Query:
-        """One position of a cross-spelling phrase: the word in any spelling, or any article."""
-        exact_field, key_field = fields
-        if token.article:
-            return wq.Or([wq.Term(exact_field, a) for a in sorted(ARTICLES)])
-        if positive:
-            self.terms.exact.add(token.exact)
-        parts: list[wq.Query] = [wq.Term(exact_field, token.exact)]
-        if token.key:
-            parts += [wq.Term(key_field, k) for k, _ in self._variants(token.key, positive)]
+        parts: list[wq.Query] = []
+        total = self.reader.doc_count_all()
+        for f in FIELDS:
+            frequencies = {text: self.reader.doc_frequency(f, text) for text, _ in alternatives}
+            pooled = _idf(total, min(total, sum(frequencies.values())))
+            for text, weight in alternatives:
+                if frequencies[text] or text == token.exact:
+                    boost = FIELD_BOOSTS[f] * weight * pooled / _idf(total, frequencies[text])
+                    parts.append(wq.Term(f, text, boost=boost))
+            for s in spellings:
+                if "-" in s.text:
+                    parts.append(wq.Phrase(f, s.words, boost=FIELD_BOOSTS[f] * s.weight))
         return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _group(self, token: QueryToken, spellings: list[Spelling], f: str) -> wq.Query:
+        """One position of a cross-spelling phrase: the word in any spelling, or any article."""
+        if token.article:
+            return wq.Or([wq.Term(f, a) for a in sorted(ARTICLES)])
+        words = [token.exact] + [s.text for s in spellings if "-" not in s.text]
+        return wq.Term(f, words[0]) if len(words) == 1 else wq.Or([wq.Term(f, w) for w in words])
+
+
+def _parts(compound: str) -> int:
+    return len(compound_form(compound).split("-"))
 
 
 def _article_variants(tokens: list[QueryToken]) -> list[list[QueryToken]]:

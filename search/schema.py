@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import exact_analyzer, key_analyzer, spelling_analyzer
+from search.analysis import exact_analyzer, spelling_analyzer
 
 #: Recorded with every index; an index built by another version is refused with the command
 #: that rebuilds it. Bump it whenever the terms an index holds change: the schema, the tokenizer,
@@ -13,10 +13,8 @@ from search.analysis import exact_analyzer, key_analyzer, spelling_analyzer
 ANALYZER_VERSION = "1"
 
 
-#: Query boosts per field: a title match above a body match, the exact word above a variant.
-FIELD_BOOSTS = {"title": 4.0, "body": 2.0, "title_key": 1.0, "body_key": 0.5}
-#: Multiplier for keys reached through the skeleton guard or the alias table (tier 2).
-VARIANT_BOOST = 0.6
+#: Query boosts per field: a title match counts twice a body match.
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 
 
 def build_schema() -> Schema:
@@ -25,8 +23,6 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=exact_analyzer(), stored=True),
         body=TEXT(analyzer=exact_analyzer(), stored=True),
-        title_key=TEXT(analyzer=key_analyzer()),
-        body_key=TEXT(analyzer=key_analyzer()),
         spellings=TEXT(analyzer=spelling_analyzer(), phrase=False),
         date=DATETIME(stored=True, sortable=True),
         # 1 for an article without a date, so that both date orders can put those last.

@@ -1,65 +1,137 @@
-"""Which spellings of a word an index holds: the query-time tiers of matching.
+"""Which spellings of a query word the index holds, and which of them count as the same name.
 
-The ``spellings`` field holds one term per name-like spelling in the index,
-``skeleton<TAB>key<TAB>exact``. A prefix scan on a skeleton therefore lists, in one seek, every
-spelling key of the index that could be a variant of a query word, and the spellings behind
-each key. The guard (:func:`search.rules.keys_match`) then accepts or rejects each candidate,
-and the alias table adds the keys no rule can reach.
+The ``spellings`` field holds a term ``skeleton<TAB>key<TAB>spelling`` for every name-like word
+of the archive, with how often it occurs. For a query word, one prefix scan on its skeleton lists
+every candidate spelling; each is then reached by a tier of matching:
+
+- ``key``: the same spelling key (Sairoon, Sairun, Sayirun all give ``sayrun``);
+- ``skeleton``: the same consonant skeleton and a small weighted distance between the keys
+  (:func:`search.rules.keys_match`: Gaddafi and Kadhafi);
+- ``alias``: a group of the curated alias table (Hawler and Erbil).
+
+and, being only a spelling, has to show that the archive uses it as a name: a spelling is a name
+when it carries a transliteration mark (``sheikh``, ``Qur'an``), or when at least half of its
+uses in the archive are written name-like (capitalized, not in a headline in capitals). That is
+corpus evidence, and it is what keeps a sentence-initial "She" away from "Shi'ite", and "Corn"
+in a Reuters headline away from "Koran". The same test tells when the query word itself is an
+ordinary word ("protest", "sad"): then it is searched as written, with no variants.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.reading import IndexReader
 
-from search.analysis import SPELLING_SEP
-from search.rules import alias_keys, keys_match, skeleton
+from search.analysis import SPELLING_SEP, spelling_term
+from search.rules import alias_keys, exact_form, is_name_like, keys_match, skeleton, spelling_key
+from search.rules.aliases import alias_groups
 
-#: Tiers a key can be reached by, best first.
-TIERS = ("key", "alias", "skeleton")
+#: A spelling counts as a name when at least this share of its uses are written name-like.
+NAME_SHARE = 0.5
+#: Tiers a spelling can be reached by, best first, with the weight of a match in each, relative
+#: to the exact spelling typed.
+TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2}
 
 
-@dataclass
-class KeyVariant:
-    """A spelling key of the index reached from a query word."""
+@dataclass(frozen=True)
+class Spelling:
+    """One spelling of the index reached (or not) from a query word."""
 
+    text: str  # the exact-word term; a hyphenated compound is written with "-"
     key: str
-    tier: str  # "key": the query word's own key; "alias" or "skeleton": a variant key
-    spellings: dict[str, int] = field(default_factory=dict)  # exact spelling -> document count
+    tier: str  # "exact", "key", "alias" or "skeleton"
+    name_uses: int  # uses written name-like
+    uses: int  # all uses, in titles and bodies
+    accepted: bool
+    why: str
+
+    @property
+    def weight(self) -> float:
+        return TIER_WEIGHTS[self.tier]
+
+    @property
+    def words(self) -> list[str]:
+        """The exact-word terms of this spelling (several for a hyphenated compound)."""
+        return self.text.split("-")
 
 
-def _scan(reader: IndexReader, prefix: str) -> dict[str, dict[str, int]]:
-    """key -> {spelling: document count} for every spellings term under ``prefix``."""
-    found: dict[str, dict[str, int]] = {}
-    for raw in reader.expand_prefix("spellings", prefix):
-        term = raw.decode("utf-8")
-        _, key, exact = term.split(SPELLING_SEP, 2)
-        found.setdefault(key, {})[exact] = reader.doc_frequency("spellings", term)
-    return found
+def _share(name_uses: int, uses: int) -> str:
+    return f"{name_uses:,} of {uses:,} use{'' if uses == 1 else 's'} written as a name"
 
 
 class VariantFinder:
-    """Finds the index's keys that match a query word's key, for one reader."""
+    """Finds the spellings of query words in one reader's vocabulary (cached per reader)."""
 
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
-        self.variants = lru_cache(maxsize=4096)(self._variants)
+        self.spellings = lru_cache(maxsize=4096)(self._spellings)
 
-    def _variants(self, key: str) -> tuple[KeyVariant, ...]:
-        """The keys of the index reached from ``key``, the key itself first when present."""
-        found: dict[str, KeyVariant] = {}
-        for candidate, spellings in _scan(self.reader, skeleton(key) + SPELLING_SEP).items():
-            if candidate == key:
-                found[candidate] = KeyVariant(candidate, "key", spellings)
-            elif keys_match(key, candidate):
-                found[candidate] = KeyVariant(candidate, "skeleton", spellings)
-        for alias in sorted(alias_keys(key)):
-            if alias in found and found[alias].tier != "skeleton":
+    def uses(self, text: str) -> int:
+        """Occurrences of an exact-word term in titles and bodies."""
+        return int(self.reader.frequency("title", text) + self.reader.frequency("body", text))
+
+    def documents(self, text: str) -> int:
+        """Articles whose body (or, failing that, title) holds an exact-word term."""
+        return max(
+            self.reader.doc_frequency("body", text), self.reader.doc_frequency("title", text)
+        )
+
+    def _judge(self, text: str, key: str, tier: str, name_uses: int) -> Spelling:
+        compound = "-" in text
+        uses = name_uses if compound else self.uses(text)
+        if is_name_like(text) and not compound:
+            accepted, why = True, "written with a transliteration mark"
+        elif uses and name_uses >= NAME_SHARE * uses:
+            accepted, why = True, f"a name: {_share(name_uses, uses)}"
+        else:
+            accepted, why = False, f"an ordinary word: {_share(name_uses, uses)}"
+        return Spelling(text, key, tier, name_uses, uses, accepted, why)
+
+    def query_word_is_ordinary(self, exact: str, key: str) -> Spelling | None:
+        """The query word's own spelling when the archive uses it as an ordinary word."""
+        uses = self.uses(exact)
+        if not uses or not key:
+            return None
+        name_uses = int(self.reader.frequency("spellings", spelling_term(key, exact)))
+        own = self._judge(exact, key, "exact", name_uses)
+        return None if own.accepted else own
+
+    def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
+        """Every spelling of the index reached from a query word, accepted or not, best first.
+
+        The query word's own spelling is not listed: the exact tier always applies.
+        """
+        if not key or self.query_word_is_ordinary(exact, key):
+            return ()
+        found: dict[str, Spelling] = {}
+        prefix = skeleton(key) + SPELLING_SEP
+        for raw in self.reader.expand_prefix("spellings", prefix):
+            term = raw.decode("utf-8")
+            _, candidate, text = term.split(SPELLING_SEP, 2)
+            if text == exact:
                 continue
-            prefix = skeleton(alias) + SPELLING_SEP + alias + SPELLING_SEP
-            spellings = _scan(self.reader, prefix).get(alias)
-            if spellings:
-                found[alias] = KeyVariant(alias, "alias", spellings)
-        return tuple(sorted(found.values(), key=lambda v: (TIERS.index(v.tier), v.key)))
+            if candidate == key:
+                tier = "key"
+            elif keys_match(key, candidate):
+                tier = "skeleton"
+            else:
+                continue
+            found[text] = self._judge(
+                text, candidate, tier, int(self.reader.frequency("spellings", term))
+            )
+        aliases = alias_keys(key)
+        if aliases:
+            for spellings, _why in alias_groups():
+                for written in spellings:
+                    text = exact_form(written)
+                    alias_key = spelling_key(written)
+                    if alias_key in aliases and text != exact and text not in found:
+                        uses = self.uses(text)
+                        if uses:
+                            found[text] = Spelling(
+                                text, alias_key, "alias", uses, uses, True, "in the alias table"
+                            )
+        order = list(TIER_WEIGHTS)
+        return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))

@@ -9,8 +9,8 @@ import pytest
 from search.analysis import (
     SPELLING_SEP,
     NewsTokenizer,
+    compound_form,
     exact_analyzer,
-    key_analyzer,
     spelling_analyzer,
 )
 from search.rules import exact_form, skeleton, spelling_key
@@ -59,23 +59,18 @@ def test_exact_field_keeps_articles_and_positions():
     ]
 
 
-def test_key_field_keys_only_name_like_words_at_index_time():
-    keys = [t for t, *_ in _tokens(key_analyzer(), "Saad was sad in the Baath bath")]
-    assert keys == [spelling_key("Saad"), spelling_key("Baath")]
+def _spelling_terms(text, mode="index"):
+    return [t.split(SPELLING_SEP) for t, *_ in _tokens(spelling_analyzer(), text, mode)]
 
 
-def test_key_field_keys_every_word_in_a_query():
-    keys = [t for t, *_ in _tokens(key_analyzer(), "saad sad", mode="query")]
-    assert keys == [spelling_key("saad"), spelling_key("sad")]
+def test_spellings_field_records_only_name_like_words():
+    terms = _spelling_terms("Saad was sad in the Baath bath. SHE said PRICE and QADDAFI")
+    assert [spelling for _, _, spelling in terms] == ["saad", "baath", "qaddafi"]
 
 
-def test_key_field_drops_hyphenated_articles_but_keeps_positions():
-    tokens = _tokens(key_analyzer(), "Muqtada al-Sadr and as-Sadr")
-    assert [(t, p) for t, p, _, _ in tokens] == [
-        (spelling_key("Muqtada"), 0),
-        (spelling_key("Sadr"), 2),
-        (spelling_key("Sadr"), 5),
-    ]
+def test_spellings_field_leaves_hyphenated_articles_out():
+    terms = _spelling_terms("Muqtada al-Sadr and as-Sadr")
+    assert [spelling for _, _, spelling in terms] == ["muqtada", "sadr", "sadr"]
 
 
 def test_a_bare_al_is_not_an_article():
@@ -84,11 +79,10 @@ def test_a_bare_al_is_not_an_article():
     assert ("al", False) in originals
 
 
-def test_hyphenated_compound_also_emits_its_joined_key():
-    tokens = _tokens(key_analyzer(), "Ahmadi-Nejad spoke")
-    joined = spelling_key("Ahmadinejad")
-    assert (joined, 0) in [(t, p) for t, p, _, _ in tokens]
-    assert (spelling_key("Ahmadi"), 0) in [(t, p) for t, p, _, _ in tokens]
+def test_hyphenated_compound_also_records_its_joined_spelling():
+    terms = _spelling_terms("Ahmadi-Nejad spoke")
+    assert [spelling_key("Ahmadinejad"), "ahmadi-nejad"] in [t[1:] for t in terms]
+    assert compound_form("Ahmadi‐Nejad") == "ahmadi-nejad"
 
 
 def test_spellings_field_holds_skeleton_key_and_spelling():
@@ -100,7 +94,7 @@ def test_spellings_field_holds_skeleton_key_and_spelling():
     ]
 
 
-@pytest.mark.parametrize("factory", [exact_analyzer, key_analyzer, spelling_analyzer])
+@pytest.mark.parametrize("factory", [exact_analyzer, spelling_analyzer])
 def test_analyzers_survive_pickling(factory):
     analyzer = factory()
     clone = pickle.loads(pickle.dumps(analyzer))
@@ -112,5 +106,5 @@ def test_schema_survives_pickling():
     schema = build_schema()
     clone = pickle.loads(pickle.dumps(schema))
     assert clone.names() == schema.names()
-    for name in ("title", "body", "title_key", "body_key", "spellings"):
+    for name in ("title", "body", "spellings"):
         assert clone[name].analyzer == schema[name].analyzer

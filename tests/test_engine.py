@@ -246,9 +246,15 @@ def test_refresh_sees_a_new_commit(tmp_path):
 
 def test_analyze_lists_the_spellings_reached(engine):
     (entry,) = engine.analyze(["Sayirun"])
-    assert entry["key"]
-    spellings = {s for m in entry["matches"] for s in m["spellings"]}
-    assert spellings == {"sairoon", "sairun", "sayirun"}
+    assert (entry["exact"], entry["uses"], entry["ordinary_word"]) == ("sayirun", 1, None)
+    accepted = {s["spelling"]: s["tier"] for s in entry["spellings"] if s["accepted"]}
+    assert accepted == {"sairoon": "key", "sairun": "key"}
+
+
+def test_analyze_says_when_a_word_is_ordinary(engine):
+    (entry,) = engine.analyze(["marched"])
+    assert entry["ordinary_word"].startswith("an ordinary word: 0 of 25 uses")
+    assert entry["spellings"] == []
 
 
 def test_info(engine):

@@ -167,10 +167,14 @@ def is_name_like(word: str) -> bool:
     (``al-Sadr``) or an apostrophe; is camel-cased after an article (``alQaeda``); contains a
     letter of a non-Latin script (Arabic script); or is a lowercase word spelled in a way English
     words are not (``sheikh``, ``niqab``, ``shari'a``, ``Pêşmerge``-style letters). Lowercase
-    English words (sad, bath, sunny, she) are False: that keeps them out of the key vocabulary.
+    English words (sad, bath, sunny, she) are False, and so is a word in capitals whose
+    lowercase form is (``SHE``, ``PRICE``): capitals in headlines are no evidence of a name.
     """
     if not word:
         return False
+    if sum(c.isalpha() for c in word) > 1 and word.isupper():
+        # Headlines and wire copy in capitals say nothing about names: judge "SHE" as "she".
+        return is_name_like(word.lower())
     m = _NAME_START.match(word)
     if m and m.group(0)[-1].isupper():
         return True

@@ -41,13 +41,19 @@ def explain_match(query_word: str, doc_word: str) -> MatchExplanation:
 
     - ``exact``: the exact-word terms are equal (hyphenated words: the sequence of their parts,
       articles included, so ``al-Sadr`` is not exactly ``Sadr``);
-    - otherwise only name-like document words (:func:`is_name_like`) can match by spelling:
+    - otherwise only a name-like query word can match by spelling (the engine decides that from
+      how the archive writes the word: mostly capitalized, or with a transliteration mark), and
+      only name-like document words (:func:`is_name_like`):
       equal spelling keys (``key``), an alias of the query's key (``alias``), or equal skeletons
       within the distance threshold (``skeleton``).
     """
     qe, de = _exact_parts(query_word), _exact_parts(doc_word)
     if qe and qe == de:
         return MatchExplanation("exact", f"same exact form {'-'.join(qe)!r}")
+    if not is_name_like(query_word):
+        return MatchExplanation(
+            None, f"{query_word!r} is an ordinary word (not name-like): searched as written"
+        )
     if not is_name_like(doc_word):
         return MatchExplanation(
             None, f"{doc_word!r} is not name-like (lowercase word), so it has no spelling key"

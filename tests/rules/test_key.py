@@ -122,6 +122,12 @@ def test_name_parts(word: str, parts: list[str]) -> None:
         ("protests", False),
         ("", False),
         ("-", False),
+        ("SHE", False),
+        ("PRICE", False),
+        ("QADDAFI", True),
+        ("SHEIKH", True),
+        ("US", False),
+        ("A", True),
     ],
 )
 def test_is_name_like(word: str, expected: bool) -> None:
