@@ -78,10 +78,24 @@ class VariantFinder:
             self.reader.doc_frequency("body", text), self.reader.doc_frequency("title", text)
         )
 
+    def _name_uses(self, text: str, key: str) -> int:
+        return int(self.reader.frequency("spellings", spelling_term(key, text)))
+
     def _judge(self, text: str, key: str, tier: str, name_uses: int) -> Spelling:
-        compound = "-" in text
-        uses = name_uses if compound else self.uses(text)
-        if is_name_like(text) and not compound:
+        if "-" in text:
+            # A hyphenated compound is searched as a phrase of its parts: every part must be a
+            # name of its own, or "A-Man" would turn into the phrase "a man".
+            parts = [
+                self._judge(
+                    part, spelling_key(part), tier, self._name_uses(part, spelling_key(part))
+                )
+                for part in text.split("-")
+            ]
+            ordinary = [p.text for p in parts if not p.accepted]
+            why = f"ordinary parts: {', '.join(ordinary)}" if ordinary else "all parts are names"
+            return Spelling(text, key, tier, name_uses, name_uses, not ordinary, why)
+        uses = self.uses(text)
+        if is_name_like(text):
             accepted, why = True, "written with a transliteration mark"
         elif uses and name_uses >= NAME_SHARE * uses:
             accepted, why = True, f"a name: {_share(name_uses, uses)}"
@@ -94,8 +108,7 @@ class VariantFinder:
         uses = self.uses(exact)
         if not uses or not key:
             return None
-        name_uses = int(self.reader.frequency("spellings", spelling_term(key, exact)))
-        own = self._judge(exact, key, "exact", name_uses)
+        own = self._judge(exact, key, "exact", self._name_uses(exact, key))
         return None if own.accepted else own
 
     def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
@@ -118,9 +131,7 @@ class VariantFinder:
                 tier = "skeleton"
             else:
                 continue
-            found[text] = self._judge(
-                text, candidate, tier, int(self.reader.frequency("spellings", term))
-            )
+            found[text] = self._judge(text, candidate, tier, self._name_uses(text, candidate))
         aliases = alias_keys(key)
         if aliases:
             for spellings, _why in alias_groups():
