@@ -20,7 +20,7 @@ from whoosh import scoring, sorting
 from search import store
 from search.errors import QueryError
 from search.highlight import match_spans
-from search.querybuild import QueryBuilder, query_tokens
+from search.querybuild import FIELDS, QueryBuilder, query_tokens
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse, format_date
 from search.rules import exact_form, explain_match, fold, skeleton
@@ -57,6 +57,14 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
             into[exact] = re.sub(r"[’']s$", "", span.word)
 
 
+def _relevance(score: float | tuple[float, ...]) -> float:
+    """The relevance score of a hit; under the typed-spelling-first order Whoosh gives the sort
+    key instead, whose last part is the negated score."""
+    if isinstance(score, tuple):
+        return round(-float(score[-1]), 4)
+    return round(float(score), 4)
+
+
 class Engine:
     """Search one index directory."""
 
@@ -90,11 +98,18 @@ class Engine:
         started = time.perf_counter()
         builder = QueryBuilder(self._finder)
         query = builder.build(request.node)
-        sortedby = None
+        sortedby: sorting.FacetType | None = None
         if request.sort != "relevance":
             newest = request.sort == "newest"
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
+            )
+        elif builder.terms.reached:
+            # Other spellings were reached: the articles with a spelling typed come first,
+            # then the rest, each by relevance.
+            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.exact) for f in FIELDS])
+            sortedby = sorting.MultiFacet(
+                [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
             )
         page = self._searcher.search_page(
             query,
@@ -109,7 +124,7 @@ class Engine:
             raise QueryError(
                 f"page {request.page} is past the last page of results ({max(pages, 1)})"
             )
-        relevance = sortedby is None
+        relevance = request.sort == "relevance"
         hits = [
             self._hit(page.offset + i + 1, hit, builder, relevance) for i, hit in enumerate(page)
         ]
@@ -162,7 +177,7 @@ class Engine:
             source=fields.get("source", ""),
             date=format_date(fields.get("date")),
             url=fields.get("url", ""),
-            score=round(float(hit.score), 4) if sorted_by_relevance else None,  # type: ignore[attr-defined]
+            score=_relevance(hit.score) if sorted_by_relevance else None,  # type: ignore[attr-defined]
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
             matched=list(matched.values()),
