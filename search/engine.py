@@ -104,10 +104,10 @@ class Engine:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
             )
-        elif builder.terms.reached:
-            # Other spellings were reached: the articles with a spelling typed come first,
-            # then the rest, each by relevance.
-            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.exact) for f in FIELDS])
+        elif builder.terms.varied:
+            # Other spellings were reached: the articles that write a word as it was typed come
+            # first, then those with only other spellings, each by relevance.
+            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
             sortedby = sorting.MultiFacet(
                 [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
             )

@@ -53,6 +53,7 @@ class QueryTerms:
     spellings: set[str] = field(default_factory=set)  # every spelling searched, typed or not
     compounds: set[str] = field(default_factory=set)  # hyphenated spellings ("ahmadi-nejad")
     reached: dict[str, Spelling] = field(default_factory=dict)  # variants found in the index
+    varied: set[str] = field(default_factory=set)  # the words typed that reached other spellings
 
 
 def query_tokens(text: str) -> list[QueryToken]:
@@ -158,7 +159,8 @@ class QueryBuilder:
             self.terms.exact.add(token.exact)
             self.terms.spellings.add(token.exact)
         accepted = [s for s in self.finder.spellings(token.exact, token.key) if s.accepted]
-        if positive:
+        if positive and accepted:
+            self.terms.varied.add(token.exact)
             for s in accepted:
                 self.terms.reached.setdefault(s.text, s)
                 (self.terms.compounds if "-" in s.text else self.terms.spellings).add(s.text)

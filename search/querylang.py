@@ -183,14 +183,3 @@ def parse_query(query: str) -> Node:
     if not _has_positive(node):
         raise QueryError("the query only excludes words: add at least one word to search for")
     return node
-
-
-def positive_words(node: Node) -> list[str]:
-    """The words the query searches for (not those it excludes), in order, for highlighting."""
-    if isinstance(node, Word):
-        return [node.text]
-    if isinstance(node, Phrase):
-        return list(node.words)
-    if isinstance(node, Not):
-        return []
-    return [w for n in node.nodes for w in positive_words(n)]

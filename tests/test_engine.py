@@ -326,3 +326,10 @@ def test_articles_with_the_typed_spelling_come_first(fakes, spelling):
     first = [hit.id for hit in response.hits[: len(typed)]]
     assert set(first) == typed
     assert spelling in response.hits[0].matched
+
+
+def test_typed_spelling_first_in_a_multi_word_query(fakes):
+    response = search(fakes, "Hizballah Syria", size=100)
+    typed = _articles_with(FAKES, ("Hizballah",))
+    assert {hit.id for hit in response.hits[: len(typed)]} == typed
+    assert response.total > len(typed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.errors import QueryError
-from search.querylang import And, Not, Or, Phrase, Word, parse_query, positive_words
+from search.querylang import And, Not, Or, Phrase, Word, parse_query
 
 
 @pytest.mark.parametrize(
@@ -71,8 +71,3 @@ def test_bad_queries_give_a_reason(query, message):
 
 def test_a_query_of_exactly_the_limit_is_accepted():
     assert parse_query("x" * 1000) == Word("x" * 1000)
-
-
-def test_positive_words_leave_out_exclusions():
-    tree = parse_query('Sadr -Sairoon "Mahdi Army" (Hezbollah OR Hizballah)')
-    assert positive_words(tree) == ["Sadr", "Mahdi", "Army", "Hezbollah", "Hizballah"]
