@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        print(f"\n{PROG}: interrupted; nothing more was committed", file=sys.stderr)
+        print(f"\n{PROG}: interrupted: nothing was committed", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into head and the like
         sys.stderr.close()

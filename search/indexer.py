@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing.util
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -125,6 +129,53 @@ def _never_committed(index_dir: Path) -> bool:
         return False
 
 
+def _writer(ix: FileIndex, procs: int) -> IndexWriter:
+    """A writer; with several processes, workers that leave Ctrl-C to this process."""
+    if procs == 1 or threading.current_thread() is not threading.main_thread():
+        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
+    # Whoosh forks its workers while creating the writer: they inherit the ignored SIGINT, so an
+    # interrupt reaches only this process, which cancels the run and stops them (no tracebacks);
+    # and they watch this process, so that a kill -9 of it does not leave them blocked forever.
+    multiprocessing.util.register_after_fork(_WORKERS, _exit_with_parent)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return ix.writer(
+            procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _Workers:
+    """The after-fork registration of Whoosh's writer workers (needs a weak-referenceable key)."""
+
+
+_WORKERS = _Workers()
+
+
+def _exit_with_parent(_: object) -> None:
+    """In a writer worker: exit as soon as the indexing process that forked it is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _cancel(writer: IndexWriter) -> None:
+    """Abandon a run, leaving the last commit as it was."""
+    # Whoosh's MpWriter.cancel() only flags its copies of the worker processes: stop them here.
+    workers = getattr(writer, "tasks", [])
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join()
+    writer.cancel()
+
+
 def _existing(ix: FileIndex) -> dict[str, tuple[str, str]]:
     """id -> (content hash, origin) of every live document."""
     with ix.reader() as reader:
@@ -168,12 +219,7 @@ def index_corpus(
     ix, clear = _open_for_writing(index_dir, rebuild)
     existing = {} if clear else _existing(ix)
     try:
-        writer = ix.writer(
-            procs=procs,
-            multisegment=procs > 1,
-            limitmb=WRITER_LIMIT_MB,
-            timeout=LOCK_TIMEOUT,
-        )
+        writer = _writer(ix, procs)
     except LockError:
         raise SearchError(
             f"another `news-search index` is writing to {index_dir}; try again when it ends"
@@ -211,7 +257,7 @@ def index_corpus(
         else:
             writer.commit()
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     finally:
         progress.close()

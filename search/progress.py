@@ -70,10 +70,10 @@ class Progress:
         total = max(self.total, self.done)
         percent = 100 * self.done / total if total else 100
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        eta = (total - self.done) / rate if rate > 0 else 0.0
+        eta = format_duration((total - self.done) / rate) if rate > 0 else "--"
         return (
             f"{self.phase_name}: {self.done:,}/{total:,} articles ({percent:.0f}%)"
-            f" · {rate:,.0f}/s · ETA {format_duration(eta)}"
+            f" · {rate:,.0f}/s · ETA {eta}"
         )
 
     def _draw(self, force: bool = False) -> None:

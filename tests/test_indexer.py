@@ -341,20 +341,37 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _processes_using(path: Path) -> list[str]:
+    """Command lines of the running processes that mention ``path``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(path) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@pytest.mark.parametrize("procs", [1, 2])
 @pytest.mark.parametrize(
     ("sig", "returncode"),
     [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGINT, 130)],
     ids=["kill-9", "sigint"],
 )
 def test_interrupted_run_leaves_the_last_commit(
-    index_dir, tmp_path, corpus, big_corpus, sig, returncode
+    index_dir, tmp_path, corpus, big_corpus, sig, returncode, procs
 ):
     index_corpus(index_dir, [corpus])
     meta_before = (index_dir / META_FILE).read_text(encoding="utf-8")
     files_before = set(os.listdir(index_dir))
     env = {**os.environ, "NEWS_SEARCH_INDEX": str(tmp_path / "unused")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search", "index", "--index", str(index_dir), str(big_corpus)],
+        [
+            *(sys.executable, "-m", "search", "index", "--index", str(index_dir)),
+            *(str(big_corpus), "--procs", str(procs)),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -371,6 +388,12 @@ def test_interrupted_run_leaves_the_last_commit(
         time.sleep(0.5)
         assert proc.poll() is None, "the run ended before it could be interrupted"
         proc.send_signal(sig)
+        proc.wait(timeout=30)
+        # Writer processes must not outlive the run (a kill -9 gives them no chance to be told).
+        deadline = time.monotonic() + 10
+        while _processes_using(big_corpus) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_using(big_corpus) == []
         _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
