@@ -96,7 +96,7 @@ class VariantFinder:
             return Spelling(text, key, tier, name_uses, name_uses, not ordinary, why)
         uses = self.uses(text)
         if is_name_like(text):
-            accepted, why = True, "written with a transliteration mark"
+            accepted, why = True, "spelled like a transliteration"
         elif uses and name_uses >= NAME_SHARE * uses:
             accepted, why = True, f"a name: {_share(name_uses, uses)}"
         else:

@@ -1,0 +1,81 @@
+"""Query-latency benchmark: run the committed query mix against an index and report the figures.
+
+    python bench/query_latency.py --index DIR [--repeat 5] [--json]
+
+Each query runs through the engine exactly as `news-search query` runs it (top 10 with
+snippets, one searcher reused), once to warm up and then --repeat times; the table gives the
+median and the 95th percentile over all timed runs, and the median of each query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from search import Engine, SearchRequest
+
+QUERIES = Path(__file__).resolve().parent / "queries.txt"
+
+
+def load_queries(path: Path = QUERIES) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run(index_dir: Path, repeat: int) -> dict[str, object]:
+    queries = load_queries()
+    per_query: dict[str, dict[str, float]] = {}
+    timings: list[float] = []
+    with Engine(index_dir) as engine:
+        for q in queries:
+            request = SearchRequest.from_params(q)
+            total = engine.search(request).total
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                engine.search(request)
+                runs.append((time.perf_counter() - started) * 1000)
+            timings += runs
+            per_query[q] = {"total": total, "median_ms": round(statistics.median(runs), 2)}
+        documents = engine.info().documents
+    return {
+        "documents": documents,
+        "queries": len(queries),
+        "runs": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "per_query": per_query,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.index, args.repeat)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(
+        f"{result['queries']} queries x {args.repeat} over {result['documents']:,} articles: "
+        f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms (top 10 with snippets)\n"
+    )
+    print("| query | results | median ms |")
+    print("|---|---|---|")
+    for q, figures in result["per_query"].items():  # type: ignore[union-attr]
+        print(f"| {q} | {figures['total']:,} | {figures['median_ms']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""The speed benchmarks run and report what they claim (their figures are not asserted)."""
+
+from __future__ import annotations
+
+
+def test_query_latency_runs_the_committed_mix(seeds_index, load_bench):
+    bench = load_bench("query_latency")
+    result = bench.run(seeds_index, repeat=1)
+    queries = bench.load_queries()
+    assert len(queries) >= 20 and "Sayirun" in queries
+    assert result["queries"] == len(queries) and result["runs"] == len(queries)
+    assert result["per_query"]["Sayirun"]["total"] == 2
+    assert 0 < result["median_ms"] <= result["p95_ms"]
+
+
+def test_index_build_reports_articles_size_and_memory(shared, load_bench):
+    bench = load_bench("index_corpora")
+    row = bench.build(shared / "seeds", procs=1)
+    assert (row["articles"], row["skipped"], row["procs"]) == (2, 0, 1)
+    assert row["index_mib"] > 0 and row["peak_rss_mib"] > 10
