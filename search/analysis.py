@@ -41,7 +41,18 @@ WORD_RE = re.compile(_WORD)
 SPELLING_SEP = "\t"
 
 
-class NewsTokenizer(Tokenizer):
+class _Stateless:
+    """Equality for analysis components without settings: two of one class are equal (Whoosh
+    compares analyzers, and pickles them into the schema)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+
+class NewsTokenizer(_Stateless, Tokenizer):
     """Split text into words, keeping the facts the filters need about each one.
 
     Besides Whoosh's usual attributes, every token carries:
@@ -52,12 +63,6 @@ class NewsTokenizer(Tokenizer):
       without its articles ("Ahmadi-Nejad"), else "";
     - ``compound_end``: the end offset of that compound in the text.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(
         self,
@@ -101,14 +106,8 @@ class NewsTokenizer(Tokenizer):
                 pos += 1
 
 
-class ExactFilter(Filter):
+class ExactFilter(_Stateless, Filter):
     """Replace each word by its exact-word term (see :func:`search.rules.exact_form`)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -123,18 +122,12 @@ def spelling_term(key: str, exact: str) -> str:
     return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
 
 
-class SpellingFilter(Filter):
+class SpellingFilter(_Stateless, Filter):
     """Emit ``skeleton<TAB>key<TAB>spelling`` for every name-like word (:mod:`search.variants`).
 
     A hyphenated compound of names also emits its joined spelling (``ahmadi-nejad``), so that
     "Ahmadinejad" can find it.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
