@@ -131,19 +131,21 @@ def _never_committed(index_dir: Path) -> bool:
 
 def _writer(ix: FileIndex, procs: int) -> IndexWriter:
     """A writer; with several processes, workers that leave Ctrl-C to this process."""
-    if procs == 1 or threading.current_thread() is not threading.main_thread():
+    if procs == 1:
         return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
     # Whoosh forks its workers while creating the writer: they inherit the ignored SIGINT, so an
     # interrupt reaches only this process, which cancels the run and stops them (no tracebacks);
     # and they watch this process, so that a kill -9 of it does not leave them blocked forever.
     multiprocessing.util.register_after_fork(_WORKERS, _exit_with_parent)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
         return ix.writer(
             procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT
         )
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 class _Workers:
