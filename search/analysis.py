@@ -27,14 +27,12 @@ from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from search.rules import exact_form, is_name_like, skeleton, spelling_key
 from search.rules.fold import APOSTROPHES
-from search.rules.key import ARTICLES
+from search.rules.key import ARTICLES, HYPHENS, split_hyphens
 
-HYPHENS = "-‐‑"
 _LETTERS = r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])"
 _WORD = rf"{_LETTERS}+(?:[{APOSTROPHES}]{_LETTERS}+)*"
 #: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
 COMPOUND_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
-HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
@@ -147,7 +145,7 @@ class SpellingFilter(_Stateless, Filter):
 
 def compound_form(compound: str) -> str:
     """The exact-word form of a hyphenated compound: its parts' exact forms joined by "-"."""
-    return "-".join(exact_form(part) for part in HYPHEN_RE.split(compound) if part)
+    return "-".join(exact_form(part) for part in split_hyphens(compound))
 
 
 def exact_analyzer() -> Composable:

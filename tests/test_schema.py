@@ -17,7 +17,7 @@ SHARED = ROOT.parent / "shared"
 #: refused with the rebuild command instead of silently disagreeing with queries) and record the
 #: new fingerprint here.
 FINGERPRINTS = {
-    "1": "5da6358c61f8f3ff",
+    "1": "67b5ff2eaeeba5fe",
 }
 
 
@@ -26,7 +26,7 @@ def _probe() -> str:
     words = [w for group in variants["groups"] for w in group]
     words += [w for pair in variants["distinct_pairs"] for w in pair]
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    extra = "Ahmadi-Nejad alQaeda al Qaeda Iraq’s protests militias Hamas سائرون مقتدى الصدر"
+    extra = "Ahmadi-Nejad Iran–Iraq alQaeda al Qaeda Iraq’s protests militias Hamas سائرون مقتدى الصدر"
     return "\n".join([" ".join(words), " ".join(w.lower() for w in words), extra, *seeds])
 
 

@@ -56,7 +56,8 @@ CONSONANT_CLASSES = {
     "f": "F", "p": "F",
     "j": "J", "zh": "J",
 }  # fmt: skip
-_SEGMENT = re.compile(r"kh|sh|ch|th|dh|zh|[a-z]")
+#: One letter of a key, with the digraphs kh, sh, ch, th, dh, zh as one.
+SEGMENT = re.compile(r"kh|sh|ch|th|dh|zh|[a-z]")
 
 #: Arabic, Persian and Turkish loanwords that English text writes in lower case, with their
 #: common spellings. A lowercase word whose key equals one of theirs up to consonant classes is
@@ -144,7 +145,9 @@ ARTICLES = frozenset(
         "en",
     ]
 )
-_HYPHENS = re.compile(r"[-‐‑‒–—]+")
+#: Hyphens and dashes that may join the parts of a romanised name (Ahmadi-Nejad, al‑Sadr).
+HYPHENS = "-‐‑‒–—"
+_HYPHENS = re.compile(f"[{HYPHENS}]+")
 _CAMEL_ARTICLE = re.compile(r"^[AaEe]l(?=[A-Z])")
 _APOS = re.escape(APOSTROPHES)
 _NAME_START = re.compile(rf"^(?:[a-z]{{1,3}}[-‐‑][{_APOS}]?)?[{_APOS}]?[^\W\d_]")
@@ -192,7 +195,7 @@ def is_name_like(word: str) -> bool:
 
 def class_form(key: str) -> str:
     """A key with every consonant replaced by its class (vowels kept): ``shayk`` -> ``XayK``."""
-    return "".join(CONSONANT_CLASSES.get(s, s) for s in _SEGMENT.findall(key))
+    return "".join(CONSONANT_CLASSES.get(s, s) for s in SEGMENT.findall(key))
 
 
 @lru_cache(maxsize=1)
@@ -200,9 +203,14 @@ def _loanword_forms() -> frozenset[str]:
     return frozenset(class_form(spelling_key(w)) for w in LOANWORDS)
 
 
+def split_hyphens(word: str) -> list[str]:
+    """The parts of a hyphenated form: ``Ahmadi-Nejad`` -> ``["Ahmadi", "Nejad"]``."""
+    return [p for p in _HYPHENS.split(word) if p]
+
+
 def name_parts(word: str) -> list[str]:
     """Split a hyphenated form and drop a leading article: ``al-Qaeda`` -> ``["Qaeda"]``."""
-    parts = [p for p in _HYPHENS.split(word) if p]
+    parts = split_hyphens(word)
     if len(parts) > 1 and fold(parts[0]).strip(APOSTROPHES) in ARTICLES:
         parts = parts[1:]
     if len(parts) == 1:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.rules.aliases import alias_keys
-from search.rules.key import is_name_like, spelling_key
+from search.rules.key import is_name_like, spelling_key, split_hyphens
 from search.rules.skeleton import key_distance, keys_match, max_distance, skeleton
 from search.rules.stem import exact_form
 
 __all__ = ["MatchExplanation", "explain_match", "matches"]
-
-_HYPHENS = "-‐‑‒–—"
 
 
 @dataclass(frozen=True)
@@ -30,10 +28,7 @@ class MatchExplanation:
 
 
 def _exact_parts(word: str) -> tuple[str, ...]:
-    parts = word
-    for h in _HYPHENS[1:]:
-        parts = parts.replace(h, "-")
-    return tuple(exact_form(p) for p in parts.split("-") if p)
+    return tuple(exact_form(p) for p in split_hyphens(word))
 
 
 def explain_match(query_word: str, doc_word: str) -> MatchExplanation:

@@ -7,14 +7,12 @@ vocabulary by skeleton and compare a query key only with the keys in its group.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from search.rules.key import CONSONANT_CLASSES
+from search.rules.key import CONSONANT_CLASSES, SEGMENT
 
 __all__ = ["MAX_DISTANCE", "key_distance", "keys_match", "segments", "skeleton"]
 
-_SEGMENT = re.compile(r"kh|sh|ch|th|dh|zh|[a-z]")
 _CLASSES = CONSONANT_CLASSES
 _VOWELS = frozenset("aeiou")
 #: Vowel classes for the skeleton: the front/open vowels a, e, i against the rounded u (o is
@@ -24,7 +22,7 @@ _VOWEL_CLASS = {"a": "a", "e": "a", "i": "a", "u": "u", "o": "u"}
 
 def segments(key: str) -> tuple[str, ...]:
     """Split a key into letters, with the digraphs kh, sh, ch, th, dh, zh as one segment."""
-    return tuple(_SEGMENT.findall(key))
+    return tuple(SEGMENT.findall(key))
 
 
 @lru_cache(maxsize=200_000)
