@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from search.store import dir_size
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -49,7 +51,7 @@ def _build_here(corpora: Path, procs: int) -> dict[str, object]:
         seconds = time.perf_counter() - started
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         summary = json.loads(result.stdout)
-        size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
+        size = dir_size(index_dir)
     return {
         "procs": procs,
         "articles": summary["documents"],

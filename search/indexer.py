@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import CLEAR, IndexWriter
 
@@ -28,7 +27,7 @@ from search import store
 from search.corpus import Article, Skip, count_records, find_files, read_file
 from search.errors import SearchError, StrictSkipError
 from search.progress import Progress
-from search.schema import ANALYZER_VERSION, build_schema
+from search.schema import ANALYZER_VERSION
 
 #: Seconds to wait for another writer to finish before giving up.
 LOCK_TIMEOUT = 5.0
@@ -103,15 +102,12 @@ def _open_for_writing(index_dir: Path, rebuild: bool) -> tuple[FileIndex, bool]:
     """The index to write to, and whether its existing segments must be dropped at commit."""
     index_dir.mkdir(parents=True, exist_ok=True)
     if not store.exists(index_dir) or _never_committed(index_dir):
-        return whoosh_index.create_in(str(index_dir), build_schema(), store.INDEX_NAME), False
+        return store.create(index_dir), False
     if rebuild:
         try:
-            ix = whoosh_index.open_dir(
-                str(index_dir), indexname=store.INDEX_NAME, schema=build_schema()
-            )
-            return ix, True
+            return store.open_dir(index_dir), True
         except Exception:  # damaged beyond opening: start a new index generation
-            return whoosh_index.create_in(str(index_dir), build_schema(), store.INDEX_NAME), False
+            return store.create(index_dir), False
     return store.open_index(index_dir), False
 
 
@@ -121,9 +117,7 @@ def _never_committed(index_dir: Path) -> bool:
     if store.read_meta(index_dir) is not None:
         return False
     try:
-        ix = whoosh_index.open_dir(
-            str(index_dir), indexname=store.INDEX_NAME, schema=build_schema()
-        )
+        ix = store.open_dir(index_dir)
         return ix.latest_generation() == 0 and ix.doc_count_all() == 0
     except Exception:  # damaged: open_index reports it
         return False

@@ -100,6 +100,16 @@ def exists(index_dir: Path) -> bool:
         return True
 
 
+def open_dir(index_dir: Path) -> FileIndex:
+    """The Whoosh index in ``index_dir``, with no checks, read with this version's schema."""
+    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=build_schema())
+
+
+def create(index_dir: Path) -> FileIndex:
+    """A new, empty index generation in ``index_dir``."""
+    return whoosh_index.create_in(str(index_dir), build_schema(), INDEX_NAME)
+
+
 def open_index(index_dir: Path) -> FileIndex:
     """Open an index for searching, refusing one that is missing, corrupt or out of date."""
     if not exists(index_dir):
@@ -119,7 +129,7 @@ def open_index(index_dir: Path) -> FileIndex:
             f"`{index_command(index_dir, meta.paths, rebuild=True)}`"
         )
     try:
-        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=build_schema())
+        ix = open_dir(index_dir)
         # Whoosh opens segment files lazily: open them now so that a damaged one is reported
         # here, with the command that fixes it, and not as a traceback from the first search.
         ix.reader().close()
