@@ -149,7 +149,9 @@ class Engine:
         if request.date_from or request.date_to:
             parts.append(wq.DateRange("date", request.date_from, request.date_to))
         if request.sources:
-            known = {s.casefold(): s for s in self.sources()}
+            # The source field's own vocabulary: no pass over the documents per query.
+            names = self._searcher.reader().field_terms("source")
+            known = {name.casefold(): name for name in names if name}
             chosen = []
             for name in request.sources:
                 if name.casefold() not in known:
