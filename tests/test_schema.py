@@ -27,8 +27,7 @@ def _probe() -> str:
     words += [w for pair in variants["distinct_pairs"] for w in pair]
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     extra = (
-        "Ahmadi-Nejad Iran–Iraq alQaeda al Qaeda Iraq’s protests militias Hamas "
-        "سائرون مقتدى الصدر"
+        "Ahmadi-Nejad Iran–Iraq alQaeda al Qaeda Iraq’s protests militias Hamas سائرون مقتدى الصدر"
     )
     return "\n".join([" ".join(words), " ".join(w.lower() for w in words), extra, *seeds])
 
