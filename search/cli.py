@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             'All words are required; "quoted phrases" match in sequence (in any spelling); '
             "-word excludes; OR matches either side; ( ) groups. Quote the whole query for the "
-            "shell: news-search query 'Sadr -Sairoon'."
+            "shell: news-search query 'Sadr -Sairoon'. An empty query ('') lists every article "
+            "that passes the filters, newest first."
         ),
     )
     p.add_argument("text", nargs="+", metavar="TEXT", help="the query")
@@ -98,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     # the JSON error object with --json) that every other bad parameter gets.
     p.add_argument(
         "--sort",
-        default="relevance",
+        default=None,
         metavar="ORDER",
-        help=f"{', '.join(SORTS)} (default: relevance)",
+        help=f"{', '.join(SORTS)} (default: relevance; newest for an empty query)",
     )
     p.add_argument(
         "--from", dest="date_from", metavar="DATE", help="from this date (YYYY[-MM[-DD]])"
@@ -283,7 +284,8 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
     bold = out.isatty() and os.environ.get("NO_COLOR") is None
     total = response.total
     noun = "result" if total == 1 else "results"
-    print(f"{total:,} {noun} for {response.query['q']} ({response.took_ms:.1f} ms)", file=out)
+    what = f"for {response.query['q']}" if response.query["q"] else "(every article)"
+    print(f"{total:,} {noun} {what} ({response.took_ms:.1f} ms)", file=out)
     for hit in response.hits:
         print(file=out)
         print(f"{hit.rank:>3}. {render_marks(hit.title_html, bold)}", file=out)
@@ -300,6 +302,14 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
     if response.spellings:
         spellings = ", ".join(f"{s} ({n:,})" for s, n in list(response.spellings.items())[:12])
         print(f"\nspellings reached: {spellings}", file=out)
+    if response.suggestion:
+        found = response.suggestion.total
+        print(f"\ndid you mean: {response.suggestion.q} ({found:,} results)", file=out)
+    for other in response.fewer_words:
+        print(f"with fewer words: {other.q} ({other.total:,} results)", file=out)
+    if response.without_filters:
+        n = response.without_filters
+        print(f"without the date and source filters: {n:,} results", file=out)
 
 
 if __name__ == "__main__":  # pragma: no cover

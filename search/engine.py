@@ -18,13 +18,15 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search import store
-from search.errors import QueryError
+from search.errors import NotFound, QueryError
 from search.highlight import match_spans
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
+from search.querylang import Node, parse_query
 from search.request import SearchRequest
-from search.response import Hit, SearchResponse, format_date
+from search.response import Article, Hit, SearchResponse, format_date
 from search.rules import exact_form, explain_match, fold, skeleton
 from search.snippets import Span, make_snippet, mark_all, to_html
+from search.suggest import did_you_mean, fewer_words
 from search.variants import Spelling, VariantFinder
 
 
@@ -57,6 +59,27 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
             into[exact] = re.sub(r"[’']s$", "", span.word)
 
 
+_PARAGRAPH_RE = re.compile(r"\s*\n\s*")
+
+
+def _all_of(*parts: wq.Query | None) -> wq.Query | None:
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else wq.And(present)
+
+
+def _total(by_source: dict[str, int], chosen: list[str]) -> int:
+    """Matches in the chosen sources (in all when none is chosen)."""
+    if chosen:
+        return sum(by_source.get(name, 0) for name in chosen)
+    return sum(by_source.values())
+
+
+def _any_source(names: list[str]) -> wq.Query | None:
+    return wq.Or([wq.Term("source", name) for name in names]) if names else None
+
+
 def _relevance(score: float | tuple[float, ...]) -> float:
     """The relevance score of a hit; under the typed-spelling-first order Whoosh gives the sort
     key instead, whose last part is the negated score."""
@@ -73,6 +96,8 @@ class Engine:
         self.ix = store.open_index(index_dir)
         self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         self._finder = VariantFinder(self._searcher.reader())
+        self._info: IndexInfo | None = None  # described once per commit
+        self._sources: dict[str, int] | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -90,6 +115,8 @@ class Engine:
             return False
         self._searcher = searcher
         self._finder = VariantFinder(searcher.reader())
+        self._info = None
+        self._sources = None
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -97,71 +124,164 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         builder = QueryBuilder(self._finder)
-        query = builder.build(request.node)
-        sortedby: sorting.FacetType | None = None
-        if request.sort != "relevance":
-            newest = request.sort == "newest"
-            sortedby = sorting.MultiFacet(
-                [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
-            )
-        elif builder.terms.varied:
-            # Other spellings were reached: the articles that write a word as it was typed come
-            # first, then those with only other spellings, each by relevance.
-            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
-            sortedby = sorting.MultiFacet(
-                [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
-            )
-        page = self._searcher.search_page(
-            query,
-            request.page,
-            pagelen=request.size,
-            filter=self._filter(request),
-            sortedby=sortedby,
-        )
-        total = page.total
+        query = builder.build(request.node) if request.node else wq.Every()
+        dates = self._date_filter(request)
+        chosen = self._source_names(request)
+        # One unscored pass counts the matches per source: the exact total and the source
+        # facet at once (Whoosh would otherwise run the query again just to count).
+        by_source = self._count_by_source(query, dates)
+        total = _total(by_source, chosen)
         pages = math.ceil(total / request.size)
         if request.page > max(pages, 1):
             raise QueryError(
                 f"page {request.page} is past the last page of results ({max(pages, 1)})"
             )
-        relevance = request.sort == "relevance"
-        hits = [
-            self._hit(page.offset + i + 1, hit, builder, relevance) for i, hit in enumerate(page)
-        ]
+        hits: list[Hit] = []
+        if total:
+            offset = (request.page - 1) * request.size
+            results = self._searcher.search(
+                query,
+                limit=offset + request.size,
+                filter=_all_of(dates, _any_source(chosen)),
+                sortedby=self._order(request, builder),
+            )
+            relevance = request.sort == "relevance"
+            hits = [
+                self._hit(offset + i + 1, hit, builder, relevance)
+                for i, hit in enumerate(results[offset : offset + request.size])
+            ]
         spellings = {
             text: self._finder.documents(text)
             for text in sorted(builder.terms.exact | set(builder.terms.reached))
         }
-        return SearchResponse(
+        response = SearchResponse(
             query=request.echo(),
             total=total,
             page=request.page,
             pages=pages,
-            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            took_ms=0.0,
             hits=hits,
             spellings={
                 text: n for text, n in sorted(spellings.items(), key=lambda kv: -kv[1]) if n
             },
+            sources={
+                name: n
+                for name, n in sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
+                if name
+            },
         )
+        if request.node is not None:
+            self._alternatives(request, request.node, dates, chosen, response)
+        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return response
 
-    def _filter(self, request: SearchRequest) -> wq.Query | None:
-        parts: list[wq.Query] = []
+    def _alternatives(
+        self,
+        request: SearchRequest,
+        node: Node,
+        dates: wq.Query | None,
+        chosen: list[str],
+        response: SearchResponse,
+    ) -> None:
+        """Fill in "did you mean", and for an empty result the queries that would find more."""
+
+        def count(other: Node, filtered: bool = True) -> int:
+            query = QueryBuilder(self._finder).build(other)
+            by_source = self._count_by_source(query, dates if filtered else None)
+            return _total(by_source, chosen if filtered else [])
+
+        response.suggestion = did_you_mean(
+            node, response.total, self._searcher, self._finder, count
+        )
+        if response.total == 0:
+            response.fewer_words = fewer_words(node, count)
+            if request.filtered:
+                response.without_filters = count(node, filtered=False)
+
+    def _order(self, request: SearchRequest, builder: QueryBuilder) -> sorting.FacetType | None:
+        if request.sort != "relevance":
+            newest = request.sort == "newest"
+            return sorting.MultiFacet(
+                [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
+            )
+        if builder.terms.varied:
+            # Other spellings were reached: the articles that write a word as it was typed come
+            # first, then those with only other spellings, each by relevance.
+            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
+            return sorting.MultiFacet(
+                [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
+            )
+        return None
+
+    def _count_by_source(self, query: wq.Query, dates: wq.Query | None) -> dict[str, int]:
+        """Matching articles per source ("" for none), in one unscored pass."""
+        if isinstance(query, wq.Every) and dates is None:
+            return self._source_counts()
+        results = self._searcher.search(
+            query,
+            filter=dates,
+            limit=None,
+            scored=False,
+            groupedby={"source": sorting.FieldFacet("source")},
+            maptype=sorting.Count,
+        )
+        return dict(results.groups("source"))
+
+    @staticmethod
+    def _date_filter(request: SearchRequest) -> wq.Query | None:
         if request.date_from or request.date_to:
-            parts.append(wq.DateRange("date", request.date_from, request.date_to))
-        if request.sources:
-            # The source field's own vocabulary: no pass over the documents per query.
-            names = self._searcher.reader().field_terms("source")
-            known = {name.casefold(): name for name in names if name}
-            chosen = []
-            for name in request.sources:
-                if name.casefold() not in known:
-                    listed = ", ".join(sorted(known.values())[:12]) or "none"
-                    raise QueryError(f"unknown source {name!r}; this index has: {listed}")
-                chosen.append(wq.Term("source", known[name.casefold()]))
-            parts.append(wq.Or(chosen))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+            return wq.DateRange("date", request.date_from, request.date_to)
+        return None
+
+    def _source_names(self, request: SearchRequest) -> list[str]:
+        """The chosen sources as the index spells them (matching ignores case)."""
+        if not request.sources:
+            return []
+        # The source field's own vocabulary: no pass over the documents per query.
+        names = self._searcher.reader().field_terms("source")
+        known = {name.casefold(): name for name in names if name}
+        chosen = []
+        for name in request.sources:
+            if name.casefold() not in known:
+                listed = ", ".join(sorted(known.values())[:12]) or "none"
+                raise QueryError(f"unknown source {name!r}; this index has: {listed}")
+            chosen.append(known[name.casefold()])
+        return chosen
+
+    # Reading ----------------------------------------------------------------------------------
+
+    def article(self, article_id: str, q: str = "") -> Article:
+        """One article, with every word the query ``q`` matched marked."""
+        builder = QueryBuilder(self._finder)
+        node = parse_query(q) if q.strip() else None
+        if node is not None:
+            builder.build(node)
+        fields = self._searcher.document(id=article_id)
+        if fields is None:
+            raise NotFound(f"no article has the id {article_id!r}")
+        title = fields.get("title", "")
+        body = fields.get("body", "")
+        matched: dict[str, str] = {}
+        title_spans = match_spans(title, builder.terms)
+        _matched_spellings(title_spans, matched)
+        paragraphs = []
+        for paragraph in _PARAGRAPH_RE.split(body.strip()):
+            if paragraph.strip():
+                spans = match_spans(paragraph, builder.terms)
+                _matched_spellings(spans, matched)
+                paragraphs.append(to_html(mark_all(paragraph, spans)))
+        return Article(
+            id=fields["id"],
+            title=title,
+            source=fields.get("source", ""),
+            date=format_date(fields.get("date")),
+            url=fields.get("url", ""),
+            body=body,
+            q=q.strip(),
+            title_html=to_html(mark_all(title, title_spans)),
+            paragraphs_html=paragraphs,
+            matched=list(matched.values()),
+        )
 
     def _hit(self, rank: int, hit: object, builder: QueryBuilder, sorted_by_relevance: bool) -> Hit:
         fields = hit.fields()  # type: ignore[attr-defined]
@@ -188,18 +308,30 @@ class Engine:
     # Describing -------------------------------------------------------------------------------
 
     def sources(self) -> dict[str, int]:
-        """Article count per source, most articles first."""
-        reader = self._searcher.reader()
-        counts: dict[str, int] = {}
-        if reader.doc_count_all():
-            column = reader.column_reader("source")
-            for n in range(reader.doc_count_all()):
-                if not reader.is_deleted(n):
-                    counts[column[n]] = counts.get(column[n], 0) + 1
-        counts.pop("", None)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        """Article count per named source, most articles first."""
+        return {name: n for name, n in self._source_counts().items() if name}
+
+    def _source_counts(self) -> dict[str, int]:
+        """Article count per source ("" for none), counted once per commit."""
+        if self._sources is None:
+            reader = self._searcher.reader()
+            counts: dict[str, int] = {}
+            if reader.doc_count_all():
+                column = reader.column_reader("source")
+                for n in range(reader.doc_count_all()):
+                    if not reader.is_deleted(n):
+                        counts[column[n]] = counts.get(column[n], 0) + 1
+            self._sources = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return self._sources
 
     def info(self) -> IndexInfo:
+        """The index described (counted once per commit; the size is read each time)."""
+        if self._info is None:
+            self._info = self._describe()
+        self._info.size_bytes = store.dir_size(self.index_dir)
+        return self._info
+
+    def _describe(self) -> IndexInfo:
         reader = self._searcher.reader()
         first: datetime | None = None
         last: datetime | None = None

@@ -26,6 +26,12 @@ class QueryError(SearchError):
     """The query or one of its parameters is not valid."""
 
 
+class NotFound(SearchError):
+    """No article has the id asked for."""
+
+    status = 404
+
+
 class CorpusError(SearchError):
     """A corpus path cannot be read."""
 

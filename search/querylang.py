@@ -183,3 +183,19 @@ def parse_query(query: str) -> Node:
     if not _has_positive(node):
         raise QueryError("the query only excludes words: add at least one word to search for")
     return node
+
+
+def unparse(node: Node) -> str:
+    """The query text for a tree: ``parse_query(unparse(node)) == node``."""
+    if isinstance(node, Word):
+        return node.text
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Not):
+        inner = node.node
+        return "-" + (unparse(inner) if isinstance(inner, Word | Phrase) else f"({unparse(inner)})")
+    if isinstance(node, And):
+        return " ".join(f"({unparse(n)})" if isinstance(n, And) else unparse(n) for n in node.nodes)
+    return " OR ".join(
+        f"({unparse(n)})" if isinstance(n, And | Or) else unparse(n) for n in node.nodes
+    )

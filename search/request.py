@@ -58,7 +58,7 @@ class SearchRequest:
     """A checked search: the query, the page wanted and the filters."""
 
     q: str
-    node: Node
+    node: Node | None  # None: no query text, every article (filtered), newest first
     page: int = 1
     size: int = DEFAULT_SIZE
     sort: str = "relevance"
@@ -78,10 +78,12 @@ class SearchRequest:
         sources: list[str] | tuple[str, ...] = (),
     ) -> SearchRequest:
         q = q or ""
-        node = parse_query(q)
-        sort = (sort or "relevance").strip().lower()
+        node = parse_query(q) if q.strip() else None
+        sort = (sort or "").strip().lower() or ("relevance" if node else "newest")
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if node is None and sort == "relevance":
+            sort = "newest"  # without query text there is nothing to rank by
         start = parse_date_bound(date_from, "from", end=False) if date_from else None
         end = parse_date_bound(date_to, "to", end=True) if date_to else None
         if start and end and start > end:
@@ -96,6 +98,11 @@ class SearchRequest:
             date_to=end,
             sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
         )
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a date range or a source narrows the search."""
+        return bool(self.date_from or self.date_to or self.sources)
 
     def echo(self) -> dict[str, object]:
         """The parameters as the response repeats them."""

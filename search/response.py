@@ -60,6 +60,15 @@ class SearchResponse:
     hits: list[Hit] = field(default_factory=list)
     # Spellings of the query's words found in the index, with the number of articles using each.
     spellings: dict[str, int] = field(default_factory=dict)
+    # Matching articles per source, as if no source were chosen (so each count is what choosing
+    # that source would give), most first.
+    sources: dict[str, int] = field(default_factory=dict)
+    # "Did you mean": a query from the archive's own words that finds more, or None.
+    suggestion: Alternative | None = None
+    # When nothing matched: the query with one part left out, each finding something.
+    fewer_words: list[Alternative] = field(default_factory=list)
+    # When nothing matched under a date range or source: the total without them, else None.
+    without_filters: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -71,4 +80,50 @@ class SearchResponse:
             "took_ms": self.took_ms,
             "hits": [h.to_json() for h in self.hits],
             "spellings": self.spellings,
+            "sources": self.sources,
+            "suggestion": self.suggestion.to_json() if self.suggestion else None,
+            "fewer_words": [a.to_json() for a in self.fewer_words],
+            "without_filters": self.without_filters,
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another query worth trying, and how many articles it finds (with the same filters)."""
+
+    q: str
+    total: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"q": self.q, "total": self.total}
+
+
+@dataclass
+class Article:
+    """One article, with the words that the query it was reached from matched marked."""
+
+    id: str
+    title: str
+    source: str
+    date: str | None
+    url: str
+    body: str
+    q: str
+    title_html: str
+    paragraphs_html: list[str]
+    matched: list[str]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": True,
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "url": self.url,
+            "body": self.body,
+            "q": self.q,
+            "title_html": self.title_html,
+            "paragraphs_html": self.paragraphs_html,
+            "matched": self.matched,
         }

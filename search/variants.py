@@ -103,6 +103,11 @@ class VariantFinder:
             accepted, why = False, f"an ordinary word: {_share(name_uses, uses)}"
         return Spelling(text, key, tier, name_uses, uses, accepted, why)
 
+    def is_name(self, text: str) -> bool:
+        """Whether the archive uses an exact-word term as a name (the test spellings pass)."""
+        key = spelling_key(text)
+        return bool(key) and self._judge(text, key, "exact", self._name_uses(text, key)).accepted
+
     def query_word_is_ordinary(self, exact: str, key: str) -> Spelling | None:
         """The query word's own spelling when the archive uses it as an ordinary word."""
         uses = self.uses(exact)

@@ -302,11 +302,20 @@ def test_query_json_filters_sorts_and_pages(run_cli, fakes_index):
     assert all("2016-01-01" <= d <= "2016-06-30" for d in dates)
 
 
+def test_an_empty_query_lists_the_newest_articles_under_the_filters(run_cli, fakes_index):
+    result = run_cli("query", "--json", "--index", fakes_index, "", "--source", "alalam")
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert response["query"]["sort"] == "newest"
+    assert response["total"] == response["sources"]["alalam"] > 10
+    dates = [hit["date"] for hit in response["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert {hit["source"] for hit in response["hits"]} == {"alalam"}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([""], "empty query"),
-        (["   "], "empty query"),
         (["a" * 1001], "query too long: 1,001 characters (the limit is 1,000)"),
         # The query language's own messages: only what they must mention.
         (['"Sadr protests'], "quote"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from search import Engine, QueryError, SearchRequest, index_corpus
+from search.errors import NotFound
 
 ARTICLES = [
     # id, title, body, date, source
@@ -218,7 +219,10 @@ def test_no_results_is_a_response_not_an_error(engine):
 
 def test_response_json_shape(engine):
     data = search(engine, "Sayirun").to_json()
-    assert set(data) == {"ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings"}
+    assert set(data) == {
+        *("ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings", "sources"),
+        *("suggestion", "fewer_words", "without_filters"),
+    }
     assert data["query"] == {
         "q": "Sayirun",
         "page": 1,
@@ -231,6 +235,91 @@ def test_response_json_shape(engine):
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}
     assert hit["date"] == "2019-01-01"
+
+
+def test_source_counts_cover_every_match_whatever_source_is_chosen(engine):
+    everywhere = search(engine, "Kirkuk")
+    assert everywhere.sources == {"Reuters": 3}
+    assert everywhere.total == 3
+    chosen = search(engine, "Sairoon", sources=["AP"])
+    assert chosen.total == 1
+    # Counts are what choosing each source would give, so the facet can switch sources.
+    assert chosen.sources == {"AP": 1, "Reuters": 1, "Rudaw": 1}
+
+
+def test_source_counts_respect_the_date_range(engine):
+    response = search(engine, "Sairoon", date_from="2018-06", date_to="2018")
+    assert response.sources == {"Reuters": 1}
+    assert response.total == 1
+
+
+def test_an_empty_query_lists_every_article_newest_first(engine):
+    response = search(engine, "", size=5)
+    assert response.query["sort"] == "newest"
+    assert response.total == len(ARTICLES) + len(PAGING)
+    assert ids(response)[:2] == ["p2", "p1"]
+    assert all(hit.score is None and hit.snippet_html for hit in response.hits)
+    assert response.spellings == {} and response.suggestion is None
+
+
+def test_an_empty_query_with_filters(engine):
+    response = search(engine, "  ", sources=["AP"], sort="oldest")
+    assert ids(response) == ["g2", "h2", "i1", "i2", "s3"]
+    assert response.sources["Reuters"] == 8
+
+
+def test_zero_results_offer_fewer_words_and_the_count_without_filters(engine):
+    response = search(engine, "Hezbollah Kirkuk Tripoli", sources=["Reuters"])
+    assert response.total == 0
+    # Within the filters: Reuters has Hezbollah with Kirkuk nowhere, but each pair apart.
+    assert [(a.q, a.total) for a in response.fewer_words] == []
+    assert response.without_filters == 0
+    response = search(engine, "Gaddafi", sources=["Reuters"])
+    assert response.total == 0
+    assert response.without_filters == 3
+    assert response.fewer_words == []  # one word: nothing to leave out
+
+
+def test_fewer_words_names_each_query_that_finds_something(engine):
+    response = search(engine, "Kirkuk Hezbollah")
+    assert response.total == 0
+    assert [(a.q, a.total) for a in response.fewer_words] == [("Kirkuk", 3), ("Hezbollah", 2)]
+    assert response.without_filters is None
+
+
+def test_did_you_mean_corrects_a_misspelt_word(engine):
+    response = search(engine, "Kirkuk outptu")
+    assert response.total == 0
+    assert response.suggestion is not None
+    assert response.suggestion.to_json() == {"q": "Kirkuk output", "total": 2}
+    again = search(engine, response.suggestion.q)
+    assert again.total == 2 and again.suggestion is None
+
+
+def test_did_you_mean_is_never_offered_when_it_would_not_find_more(engine):
+    assert search(engine, "Kirkuk").suggestion is None
+    assert search(engine, "Zqxv").suggestion is None
+
+
+def test_article_marks_every_match_of_the_query(engine):
+    article = engine.article("p2", "Muqtada al-Sadr")
+    assert article.title == "Protest"
+    assert article.paragraphs_html == [
+        "<mark>Moqtada</mark> met the press; <mark>al-Sadr</mark> spoke later."
+    ]
+    assert article.matched == ["Moqtada", "Sadr"]
+    assert article.to_json()["q"] == "Muqtada al-Sadr"
+
+
+def test_article_without_a_query_marks_nothing(engine):
+    article = engine.article("k2")
+    assert article.paragraphs_html == ["Output rose again in Kirkuk and elsewhere."]
+    assert article.matched == [] and article.date == "2017-01-01"
+
+
+def test_unknown_article_is_not_found(engine):
+    with pytest.raises(NotFound, match="no article has the id 'nope'"):
+        engine.article("nope")
 
 
 def test_refresh_sees_a_new_commit(tmp_path):

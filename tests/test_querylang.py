@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.errors import QueryError
-from search.querylang import And, Not, Or, Phrase, Word, parse_query
+from search.querylang import And, Not, Or, Phrase, Word, parse_query, unparse
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,23 @@ def test_bad_queries_give_a_reason(query, message):
 
 def test_a_query_of_exactly_the_limit_is_accepted():
     assert parse_query("x" * 1000) == Word("x" * 1000)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Sayirun",
+        '"Moqtada al-Sadr" protest',
+        'Sadr -Sairoon -"Mahdi Army"',
+        "Sadr Hezbollah OR Hizballah",
+        "(Sadr OR Sistani) protest",
+        "Sadr OR (Sistani protest)",
+        "Sadr NOT (Sistani OR Hakim) Najaf",
+        "(a b) c",
+        "(a OR b) OR c",
+        "al-Sadr Qur'an anti-US",
+    ],
+)
+def test_unparse_gives_text_that_parses_back_to_the_same_tree(query):
+    tree = parse_query(query)
+    assert parse_query(unparse(tree)) == tree

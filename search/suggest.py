@@ -1,0 +1,142 @@
+"""Other queries to offer when a search finds nothing or very little.
+
+- **Did you mean**: each rare word of the query replaced by the closest word the archive uses
+  more often (Whoosh's edit-distance walk over the title and body vocabulary). It is offered
+  only when it finds more articles than the query did, so following suggestions can never loop:
+  each one finds strictly more than the last.
+- **Fewer words**: when nothing matched, the query with one part left out.
+
+The caller counts: ``count(node)`` is the number of articles a query tree finds under the
+request's filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from whoosh.searching import Searcher
+
+from search import querylang as ql
+from search.querybuild import query_tokens
+from search.response import Alternative
+from search.rules import is_name_like
+from search.variants import VariantFinder
+
+#: A search with fewer results than this is offered a "did you mean".
+FEW_RESULTS = 3
+#: A word used in fewer articles than this may be a misspelling.
+RARE_WORD = 3
+#: Letters a correction keeps from the start of the word.
+PREFIX = 2
+#: Words this long may be two edits away from their correction; shorter ones only one.
+LONG_WORD = 6
+#: Corrections considered per word.
+CANDIDATES = 5
+#: At most this many "fewer words" alternatives.
+MAX_FEWER = 3
+
+Count = Callable[[ql.Node], int]
+
+
+def _words(node: ql.Node, positive: bool = True) -> list[str]:
+    """The words searched for (not excluded), in order, phrase words included."""
+    if isinstance(node, ql.Word):
+        return [node.text] if positive else []
+    if isinstance(node, ql.Phrase):
+        return list(node.words) if positive else []
+    if isinstance(node, ql.Not):
+        return _words(node.node, not positive)
+    return [w for n in node.nodes for w in _words(n, positive)]
+
+
+def _replace(node: ql.Node, fixes: dict[str, str]) -> ql.Node:
+    if isinstance(node, ql.Word):
+        return ql.Word(fixes.get(node.text, node.text))
+    if isinstance(node, ql.Phrase):
+        return ql.Phrase(tuple(fixes.get(w, w) for w in node.words))
+    if isinstance(node, ql.Not):
+        return node  # excluded words are left as typed
+    return type(node)(tuple(_replace(n, fixes) for n in node.nodes))
+
+
+def _styled(word: str, like: str) -> str:
+    """``word`` written in the capitalisation of ``like`` (Sadrr -> Sadr, SADRR -> SADR)."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _correction(word: str, searcher: Searcher, finder: VariantFinder) -> str | None:
+    tokens = query_tokens(word)
+    if len(tokens) != 1:  # compounds and "al-" forms are left alone
+        return None
+    exact = tokens[0].exact
+    used = finder.documents(exact)
+    if used >= RARE_WORD or len(exact) < 3 or not exact.isalpha():
+        return None
+    # Closest first (Whoosh ranks one walk by frequency alone, so walk at distance 1, then 2),
+    # then most used. The body vocabulary holds the title's too; keeping the first two letters
+    # makes a walk over it about ten times faster (20 ms rather than 200 on the five corpora).
+    candidates: list[str] = []
+    for maxdist in (1, 2) if len(exact) >= LONG_WORD else (1,):
+        candidates = [
+            c
+            for c in searcher.suggest(
+                "body", exact, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX
+            )
+            if c != exact and finder.documents(c) > used
+        ]
+        if candidates:
+            break
+    if not candidates:
+        return None
+    if is_name_like(word):
+        # A capitalised word is likely a name: a name of the archive beats a commoner word.
+        names = [c for c in candidates if finder.is_name(c)]
+        candidates = names or candidates
+    return _styled(candidates[0], word)
+
+
+def did_you_mean(
+    node: ql.Node, total: int, searcher: Searcher, finder: VariantFinder, count: Count
+) -> Alternative | None:
+    """One corrected query that finds more than ``total`` articles, or None."""
+    if total >= FEW_RESULTS:
+        return None
+    fixes: dict[str, str] = {}
+    for word in dict.fromkeys(_words(node)):
+        fixed = _correction(word, searcher, finder)
+        if fixed:
+            fixes[word] = fixed
+    if not fixes:
+        return None
+    # All the corrections together first, then each alone: the one that finds most wins.
+    trials = [fixes] + ([{w: f} for w, f in fixes.items()] if len(fixes) > 1 else [])
+    best: Alternative | None = None
+    for trial in trials:
+        changed = _replace(node, trial)
+        found = count(changed)
+        if found > total and (best is None or found > best.total):
+            best = Alternative(ql.unparse(changed), found)
+    return best
+
+
+def fewer_words(node: ql.Node, count: Count) -> list[Alternative]:
+    """For a query that found nothing: the query without one of its parts, best first."""
+    if not isinstance(node, ql.And):
+        return []
+    found: list[Alternative] = []
+    for i, part in enumerate(node.nodes):
+        if isinstance(part, ql.Not):
+            continue
+        rest = node.nodes[:i] + node.nodes[i + 1 :]
+        if not any(not isinstance(n, ql.Not) for n in rest):
+            continue
+        smaller: ql.Node = rest[0] if len(rest) == 1 else ql.And(rest)
+        n = count(smaller)
+        if n:
+            found.append(Alternative(ql.unparse(smaller), n))
+    found.sort(key=lambda a: -a.total)
+    return found[:MAX_FEWER]
