@@ -126,6 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("info", parents=[common], help="describe the index")
     p.add_argument("--json", action="store_true", help="print the description as JSON")
+
+    p = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="serve the search pages and the JSON API over HTTP",
+        description=(
+            "Serve the web frontend and the JSON API (uvicorn). The index is re-read when it "
+            "changes on disk, so an index run while the server is up needs no restart."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes, each with its own searcher (default: 1)",
+    )
     return parser
 
 
@@ -142,7 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     index_dir = args.index or store.default_index_dir()
     try:
-        handler = {"index": cmd_index, "query": cmd_query, "analyze": cmd_analyze, "info": cmd_info}
+        handler = {
+            "index": cmd_index,
+            "query": cmd_query,
+            "analyze": cmd_analyze,
+            "info": cmd_info,
+            "serve": cmd_serve,
+        }
         return handler[args.command](args, index_dir)
     except SearchError as e:
         if getattr(args, "json", False):
@@ -258,6 +283,33 @@ def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
     ]
     for name, value in rows:
         print(f"{name + ':':<18}{value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
+    if not 0 <= args.port <= 65535:
+        raise SearchError(f"--port must be between 0 and 65535, not {args.port}")
+    if args.workers < 1:
+        raise SearchError("--workers must be at least 1")
+    with Engine(index_dir) as engine:  # refuse to start on a missing or outdated index
+        documents = engine.info().documents
+    import uvicorn  # the server is needed by this command only
+
+    os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
+    print(
+        f"{PROG}: serving {documents:,} articles from {index_dir} on "
+        f"http://{args.host}:{args.port} (Ctrl-C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        "web.app:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+    )
     return 0
 
 

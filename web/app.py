@@ -1,0 +1,211 @@
+"""The Starlette application: HTML pages and their JSON twins, built from the same objects.
+
+Every page is rendered from the JSON its twin serves (``/search`` from ``/api/search``,
+``/articles/{id}`` from ``/api/articles/{id}``, ``/`` from ``/api/info``), and every error has
+one shape: ``{"ok": false, "error": "...", "status": N}`` for JSON, a readable page for HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from search import Engine, store
+from search.errors import SearchError
+from web import views
+from web.openapi import openapi_spec
+from web.params import ARTICLE_PARAMS, check_params, search_request
+from web.shared_engine import SharedEngine
+
+HERE = Path(__file__).parent
+T = TypeVar("T")
+log = logging.getLogger("news_search.web")
+
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(
+    search_url=views.search_url,
+    toggle_source_url=views.toggle_source_url,
+    article_url=views.article_url,
+    also_matched=views.also_matched,
+    default_sort=views.default_sort,
+)
+templates.env.filters.update(human_date=views.human_date, web_url=views.web_url)
+
+STATUS_TITLES = {
+    400: "That search cannot be run",
+    404: "Not found",
+    405: "Method not allowed",
+    500: "Something went wrong on our side",
+    503: "The archive is not available",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/openapi.json", "/healthz")
+
+
+async def _run(request: Request, work: Callable[[Engine], T]) -> T:
+    """Run ``work`` on the shared engine in a worker thread, off the event loop."""
+    shared: SharedEngine = request.app.state.engine
+    return await run_in_threadpool(shared.run, work)
+
+
+def _json_twin(request: Request, path: str) -> str:
+    return f"{path}?{request.url.query}" if request.url.query else path
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+async def home(request: Request) -> Response:
+    check_params(request.query_params, {})
+    info = await _run(request, lambda engine: engine.info())
+    context = {"info": views.public_info(info), "q": "", "json_url": "/api/info"}
+    return templates.TemplateResponse(request, "home.html", context)
+
+
+async def search_page(request: Request) -> Response:
+    search = search_request(request.query_params)
+    response = await _run(request, lambda engine: engine.search(search))
+    context = {
+        "r": response.to_json(),
+        "q": search.q,
+        "json_url": _json_twin(request, "/api/search"),
+    }
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+async def article_page(request: Request) -> Response:
+    check_params(request.query_params, ARTICLE_PARAMS)
+    article_id = request.path_params["article_id"]
+    q = request.query_params.get("q", "")
+    article = await _run(request, lambda engine: engine.article(article_id, q))
+    context = {
+        "a": article.to_json(),
+        "q": article.q,
+        "json_url": _json_twin(request, views.article_path(article_id, api=True)),
+    }
+    return templates.TemplateResponse(request, "article.html", context)
+
+
+# JSON -------------------------------------------------------------------------------------------
+
+
+async def api_search(request: Request) -> Response:
+    search = search_request(request.query_params)
+    response = await _run(request, lambda engine: engine.search(search))
+    return JSONResponse(response.to_json())
+
+
+async def api_article(request: Request) -> Response:
+    check_params(request.query_params, ARTICLE_PARAMS)
+    article_id = request.path_params["article_id"]
+    q = request.query_params.get("q", "")
+    article = await _run(request, lambda engine: engine.article(article_id, q))
+    return JSONResponse(article.to_json())
+
+
+async def api_info(request: Request) -> Response:
+    check_params(request.query_params, {})
+    info = await _run(request, lambda engine: engine.info())
+    return JSONResponse(views.public_info(info))
+
+
+async def healthz(request: Request) -> Response:
+    documents = await _run(request, lambda engine: engine.info().documents)
+    return JSONResponse({"ok": True, "status": 200, "documents": documents})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_spec())
+
+
+# Errors -----------------------------------------------------------------------------------------
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+    context = {
+        "status": status,
+        "title": STATUS_TITLES.get(status, "Error"),
+        "message": message,
+        "q": request.query_params.get("q", "") if status < 500 else "",
+        "json_url": None,
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+async def search_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SearchError)
+    return _error(request, exc.status, exc.message)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: f"nothing is at {request.url.path}", 405: "only GET and HEAD are allowed"}
+    response = _error(request, exc.status_code, messages.get(exc.status_code, exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("error serving %s", request.url.path, exc_info=exc)
+    return _error(request, 500, "internal error: the problem was logged on the server")
+
+
+# The application --------------------------------------------------------------------------------
+
+
+def create_app(index_dir: Path | None = None) -> Starlette:
+    """The application over one index directory (default: ``$NEWS_SEARCH_INDEX``, else the
+    project's ``index/``)."""
+    shared = SharedEngine(index_dir or store.default_index_dir())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        shared.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", home, name="home"),
+            Route("/search", search_page, name="search"),
+            Route("/articles/{article_id:path}", article_page, name="article"),
+            Route("/api/search", api_search, name="api_search"),
+            Route("/api/articles/{article_id:path}", api_article, name="api_article"),
+            Route("/api/info", api_info, name="api_info"),
+            Route("/healthz", healthz, name="healthz"),
+            Route("/openapi.json", openapi, name="openapi"),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        exception_handlers={
+            SearchError: search_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.engine = shared
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """The application factory ``news-search serve`` hands to uvicorn (one per worker)."""
+    value = os.environ.get(store.ENV_INDEX)
+    return create_app(Path(value) if value else None)

@@ -1,0 +1,241 @@
+"""The API description served at ``/openapi.json`` (OpenAPI 3.1).
+
+Parameters come from :mod:`web.params`, and tests check every schema's properties against
+real responses, so the description cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.request import MAX_PAGE, MAX_SIZE, SORTS
+from web.params import ARTICLE_PARAMS, SEARCH_PARAMS
+
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "q": {"type": "string", "maxLength": 1000},
+    "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    "size": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 10},
+    "sort": {"type": "string", "enum": list(SORTS)},
+    "from": _DATE,
+    "to": _DATE,
+    "source": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _params(described: dict[str, str]) -> list[dict[str, Any]]:
+    params = []
+    for name, meaning in described.items():
+        param: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": meaning,
+            "schema": _PARAM_SCHEMAS[name],
+        }
+        if name == "source":
+            param.update(style="form", explode=True)
+        params.append(param)
+    return params
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_ALTERNATIVE = _object({"q": _STR, "total": _INT})
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": _object(
+        {"ok": {"const": False}, "error": _STR, "status": {"type": "integer", "minimum": 400}}
+    ),
+    "Hit": _object(
+        {
+            "rank": _INT,
+            "id": _STR,
+            "title": _STR,
+            "source": _STR,
+            "date": {**_NULLABLE_STR, "description": "ISO 8601; the day alone at midnight"},
+            "url": _STR,
+            "score": {"type": ["number", "null"], "description": "null when sorted by date"},
+            "title_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
+            "snippet_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
+            "matched": {"type": "array", "items": _STR},
+        }
+    ),
+    "SearchResponse": _object(
+        {
+            "ok": {"const": True},
+            "query": _object(
+                {
+                    "q": _STR,
+                    "page": _INT,
+                    "size": _INT,
+                    "sort": {"type": "string", "enum": list(SORTS)},
+                    "from": _NULLABLE_STR,
+                    "to": _NULLABLE_STR,
+                    "source": {"type": "array", "items": _STR},
+                }
+            ),
+            "total": _INT,
+            "page": _INT,
+            "pages": _INT,
+            "took_ms": {"type": "number"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "spellings": {
+                "type": "object",
+                "additionalProperties": _INT,
+                "description": "spellings of the query's words in the index: articles using each",
+            },
+            "sources": {
+                "type": "object",
+                "additionalProperties": _INT,
+                "description": "matches per source, as if no source were chosen",
+            },
+            "suggestion": {
+                "oneOf": [_ALTERNATIVE, {"type": "null"}],
+                "description": "did you mean: a query that finds more, when this one finds few",
+            },
+            "fewer_words": {
+                "type": "array",
+                "items": _ALTERNATIVE,
+                "description": "when nothing matched: the query with one part left out",
+            },
+            "without_filters": {
+                "type": ["integer", "null"],
+                "description": "when nothing matched under filters: the total without them",
+            },
+        }
+    ),
+    "Article": _object(
+        {
+            "ok": {"const": True},
+            "id": _STR,
+            "title": _STR,
+            "source": _STR,
+            "date": _NULLABLE_STR,
+            "url": _STR,
+            "body": _STR,
+            "q": _STR,
+            "title_html": _STR,
+            "paragraphs_html": {"type": "array", "items": _STR},
+            "matched": {"type": "array", "items": _STR},
+        }
+    ),
+    "Info": _object(
+        {
+            "ok": {"const": True},
+            "documents": _INT,
+            "size_bytes": _INT,
+            "segments": _INT,
+            "sources": {"type": "object", "additionalProperties": _INT},
+            "date_from": _NULLABLE_STR,
+            "date_to": _NULLABLE_STR,
+            "undated": _INT,
+            "analyzer_version": _STR,
+            "built_at": _STR,
+            "updated_at": _STR,
+        }
+    ),
+    "Health": _object({"ok": {"const": True}, "status": _INT, "documents": _INT}),
+}
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": _STR}}}
+
+
+_BAD = _json("Error", "a parameter is not valid (the message says which and why)")
+_UNAVAILABLE = _json("Error", "the index is missing, corrupt or of another analyzer version")
+
+
+def openapi_spec() -> dict[str, Any]:
+    search_params = _params(SEARCH_PARAMS)
+    article_params = [
+        {"name": "id", "in": "path", "required": True, "schema": _STR},
+        *_params(ARTICLE_PARAMS),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "News Search",
+            "version": "1",
+            "description": (
+                "Full-text search over a news archive that finds every spelling of a name. "
+                "Every HTML page has a JSON twin built from the same data; every error is "
+                '{"ok": false, "error": "...", "status": N}.'
+            ),
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search: the object `news-search query --json` prints",
+                    "parameters": search_params,
+                    "responses": {
+                        "200": _json("SearchResponse", "a page of results"),
+                        "400": _BAD,
+                        "503": _UNAVAILABLE,
+                    },
+                }
+            },
+            "/api/articles/{id}": {
+                "get": {
+                    "summary": "One article, with the matches of the query q marked",
+                    "parameters": article_params,
+                    "responses": {
+                        "200": _json("Article", "the article"),
+                        "400": _BAD,
+                        "404": _json("Error", "no article has this id"),
+                        "503": _UNAVAILABLE,
+                    },
+                }
+            },
+            "/api/info": {
+                "get": {
+                    "summary": "The archive: articles, sources, date range, size, versions",
+                    "responses": {"200": _json("Info", "the archive"), "503": _UNAVAILABLE},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Whether the index is open",
+                    "responses": {
+                        "200": _json("Health", "the index is open"),
+                        "503": _UNAVAILABLE,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {"200": {"description": "OpenAPI 3.1"}},
+                }
+            },
+            "/": {"get": {"summary": "The search box", "responses": {"200": _html("page")}}},
+            "/search": {
+                "get": {
+                    "summary": "Results page (JSON twin: /api/search)",
+                    "parameters": search_params,
+                    "responses": {"200": _html("results"), "400": _html("the reason")},
+                }
+            },
+            "/articles/{id}": {
+                "get": {
+                    "summary": "Article page (JSON twin: /api/articles/{id})",
+                    "parameters": article_params,
+                    "responses": {"200": _html("the article"), "404": _html("not found")},
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,45 @@
+"""Query-string parameters of the search pages and API, turned into a checked request."""
+
+from __future__ import annotations
+
+from starlette.datastructures import QueryParams
+
+from search import SearchRequest
+from search.errors import QueryError
+
+#: The parameters /search and /api/search take, with what each means (the API description and
+#: the README are checked against this).
+SEARCH_PARAMS = {
+    "q": "the query; empty lists every article that passes the filters, newest first",
+    "page": "page number, from 1",
+    "size": "results per page, 1-100 (default 10)",
+    "sort": "relevance, newest or oldest (default: relevance; newest without query text)",
+    "from": "first date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
+    "to": "last date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
+    "source": "only this source, case-insensitive; repeat for several",
+}
+REPEATABLE = {"source"}
+ARTICLE_PARAMS = {"q": "the query whose matches to mark"}
+
+
+def check_params(params: QueryParams, known: dict[str, str]) -> None:
+    """Refuse unknown and repeated parameters: a typo ("sise=50") must not pass unnoticed."""
+    for name in params:
+        if name not in known:
+            raise QueryError(f"unknown parameter {name!r}; use {', '.join(known)}")
+        if name not in REPEATABLE and len(params.getlist(name)) > 1:
+            raise QueryError(f"parameter {name!r} is given more than once")
+
+
+def search_request(params: QueryParams) -> SearchRequest:
+    """The search a query string asks for; :class:`QueryError` when it is not valid."""
+    check_params(params, SEARCH_PARAMS)
+    return SearchRequest.from_params(
+        params.get("q", ""),
+        page=params.get("page"),
+        size=params.get("size"),
+        sort=params.get("sort"),
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        sources=params.getlist("source"),
+    )

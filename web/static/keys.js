@@ -1,0 +1,32 @@
+// Keyboard shortcuts; every page works without them. "/" focuses the search box; the arrow
+// keys move between results (and from the box into them).
+(function () {
+  "use strict";
+  function typingIn(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var box = document.getElementById("q");
+    var active = document.activeElement;
+    if (event.key === "/" && box && !typingIn(active)) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = Array.prototype.slice.call(document.querySelectorAll(".hits h2 a"));
+    if (!links.length) return;
+    var i = links.indexOf(active);
+    if (typingIn(active) && !(active === box && event.key === "ArrowDown")) return;
+    if (i === -1 && active !== box) return;
+    event.preventDefault();
+    var next = event.key === "ArrowDown" ? Math.min(i + 1, links.length - 1) : i - 1;
+    if (next < 0) {
+      if (box) box.focus();
+      return;
+    }
+    links[next].focus();
+  });
+})();

@@ -1,0 +1,112 @@
+"""What templates need beyond the JSON they render: links that keep the search's state, dates
+for people, and the spellings a query reached besides those typed."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote, urlencode, urlsplit
+
+from search import IndexInfo
+from search.querybuild import query_tokens
+from search.request import DEFAULT_SIZE
+
+_UNSET = object()
+
+
+def default_sort(q: str) -> str:
+    """The order a search gets when none is asked for."""
+    return "relevance" if q.strip() else "newest"
+
+
+def search_url(
+    query: dict[str, object],
+    *,
+    q: object = _UNSET,
+    page: int = 1,
+    sources: object = _UNSET,
+    dates: bool = True,
+) -> str:
+    """``/search`` for the query echoed in a response, with some parameters changed.
+
+    Defaults are left out, so links stay short and equal searches get equal URLs; any change
+    but ``page`` goes back to the first page.
+    """
+    text = str(query.get("q") or "") if q is _UNSET else str(q)
+    pairs: list[tuple[str, object]] = []
+    if text:
+        pairs.append(("q", text))
+    sort = query.get("sort")
+    if sort and sort != default_sort(text):
+        pairs.append(("sort", sort))
+    if dates:
+        pairs += [(name, query[name]) for name in ("from", "to") if query.get(name)]
+    chosen = query.get("source", []) if sources is _UNSET else sources
+    pairs += [("source", name) for name in chosen]  # type: ignore[attr-defined]
+    if query.get("size") not in (None, DEFAULT_SIZE):
+        pairs.append(("size", query["size"]))
+    if page != 1:
+        pairs.append(("page", page))
+    return "/search?" + urlencode(pairs) if pairs else "/search"
+
+
+def toggle_source_url(query: dict[str, object], name: str) -> str:
+    """The search with source ``name`` chosen, or no longer chosen if it was."""
+    chosen = list(query.get("source") or [])  # type: ignore[call-overload]
+    folded = [s.casefold() for s in chosen]
+    if name.casefold() in folded:
+        del chosen[folded.index(name.casefold())]
+    else:
+        chosen.append(name)
+    return search_url(query, sources=chosen)
+
+
+def article_path(article_id: str, api: bool = False) -> str:
+    return f"{'/api' if api else ''}/articles/{quote(article_id, safe='')}"
+
+
+def article_url(article_id: str, q: str = "") -> str:
+    """An article's page, carrying the query so that its matches are marked there."""
+    path = article_path(article_id)
+    return f"{path}?{urlencode({'q': q})}" if q else path
+
+
+def human_date(value: str | None) -> str:
+    """``2018-05-14`` (or an ISO date-time) as ``14 May 2018``."""
+    if not value:
+        return "undated"
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{day.day} {day:%B %Y}"
+
+
+def web_url(value: str | None) -> str | None:
+    """An article's original address, only if it is an http(s) URL (never ``javascript:``)."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    return value.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def also_matched(response: dict[str, object]) -> list[str]:
+    """The spellings the query reached besides those typed, as the articles write them."""
+    q = str(response["query"]["q"])  # type: ignore[index]
+    tokens = query_tokens(q.replace('"', " "))
+    typed = {t.exact for t in tokens}
+    # Spellings not on this page: written as the query wrote its names (capitalised or not).
+    capitalised = any(t.original[:1].isupper() for t in tokens)
+    written: dict[str, str] = {}
+    for hit in response["hits"]:  # type: ignore[attr-defined]
+        for word in hit["matched"]:
+            written.setdefault(word.casefold().replace("’", "'"), word)
+    spellings = [s for s in response["spellings"] if s not in typed]  # type: ignore[attr-defined]
+    return [written.get(s, s[:1].upper() + s[1:] if capitalised else s) for s in spellings]
+
+
+def public_info(info: IndexInfo) -> dict[str, object]:
+    """What the API tells about the archive: everything ``info`` reports but the server's paths."""
+    data = info.to_json()
+    for private in ("path", "paths"):
+        data.pop(private, None)
+    return data
