@@ -18,11 +18,15 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 	touch $@
 
 # Index the seed corpus if the index is missing or stale (an incremental run is a no-op when
-# nothing changed; an index built by another analyzer version is rebuilt), then run a demo query.
+# nothing changed; an index built by another analyzer version is rebuilt), run a demo query, then
+# serve the search pages and API on http://$(HOST):$(PORT) until Ctrl-C.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(BIN)/.installed
 	$(BIN)/news-search index --index $(INDEX) $(CORPUS) --quiet \
 		|| $(BIN)/news-search index --index $(INDEX) $(CORPUS) --rebuild
-	$(BIN)/news-search query --index $(INDEX) Sayirun
+	$(BIN)/news-search query --index $(INDEX) --limit 2 Sayirun
+	$(BIN)/news-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,193 @@
+"""The pages in a real browser: Debian's chromium, driven by chromedriver through Selenium,
+against ``news-search serve`` on 127.0.0.1.
+
+Without chromium these tests are skipped, unless NEWS_SEARCH_REQUIRE_BROWSER is set (CI sets it,
+after installing chromium and chromium-driver), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import Server, start_server, stop_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+    if os.environ.get("NEWS_SEARCH_REQUIRE_BROWSER"):
+        raise RuntimeError(f"browser tests need {CHROMIUM} and {CHROMEDRIVER}")
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def seeds_server(seeds_index: Path) -> Iterator[Server]:
+    server = start_server(seeds_index)
+    yield server
+    stop_server(server)
+
+
+def wait(browser: WebDriver, seconds: float = 30) -> WebDriverWait:
+    return WebDriverWait(browser, seconds)
+
+
+def search_from_the_box(browser: WebDriver, text: str) -> None:
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+    wait(browser).until(ec.presence_of_element_located((By.ID, "results-heading")))
+
+
+def test_typing_sayirun_finds_both_seed_articles_with_sairoon_marked(browser, seeds_server):
+    browser.get(seeds_server.url + "/")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for=q]")
+    assert label.is_displayed() and label.text == "Search the archive"
+    search_from_the_box(browser, "Sayirun")
+    assert browser.title == "2 results for Sayirun · News Search"
+    assert browser.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits > li")) == 2
+    marks = {m.text for m in browser.find_elements(By.CSS_SELECTOR, "ol.hits mark")}
+    assert {"Sairoon", "Sairun", "Sayirun"} <= marks
+    also = browser.find_element(By.CSS_SELECTOR, ".also").text
+    assert also.startswith("Also matched:") and "Sairoon" in also
+    # Marks stand out by weight and underline, not colour alone.
+    mark = browser.find_element(By.CSS_SELECTOR, "ol.hits mark")
+    assert int(mark.value_of_css_property("font-weight")) >= 600
+    assert "underline" in mark.value_of_css_property("text-decoration-line")
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "results-sayirun.png"))
+
+
+def test_following_a_result_opens_the_article_with_the_matches_marked(browser, seeds_server):
+    browser.get(seeds_server.url + "/search?q=Sairoon")
+    link = browser.find_element(By.CSS_SELECTOR, "ol.hits h2 a")
+    title = link.text
+    link.click()
+    wait(browser).until(ec.url_contains("/articles/"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == title
+    marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, ".article-body mark")]
+    assert "Sairoon" in marks
+    browser.find_element(By.LINK_TEXT, "← Results for Sairoon").click()
+    wait(browser).until(ec.url_contains("/search?q=Sairoon"))
+
+
+def test_paging_through_results(browser, fakes_server):
+    browser.get(fakes_server.url + "/")
+    search_from_the_box(browser, "Syria")
+    summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert "page 1 of" in summary
+    first = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.hits h2 a")]
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    wait(browser).until(ec.url_contains("page=2"))
+    assert "Page 2 of" in browser.find_element(By.CSS_SELECTOR, ".pager").text
+    second = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.hits h2 a")]
+    assert len(second) == 10 and not set(first) & set(second)
+    assert browser.find_element(By.CSS_SELECTOR, "ol.hits").get_attribute("start") == "11"
+    browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    wait(browser).until(lambda b: "page=" not in b.current_url)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "results-syria.png"))
+
+
+def test_a_source_facet_filters_and_unfilters(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    facet = browser.find_elements(By.CSS_SELECTOR, ".facets a")[1]
+    name = facet.find_element(By.CSS_SELECTOR, ".facet-name").text
+    count = int(facet.find_element(By.CSS_SELECTOR, ".count").text.replace(",", ""))
+    facet.click()
+    wait(browser).until(ec.url_contains("source="))
+    heading = browser.find_element(By.ID, "results-heading").text
+    assert heading == f"{count:,} result{'s' if count != 1 else ''} for Aleppo"
+    sources = {s.text for s in browser.find_elements(By.CSS_SELECTOR, "ol.hits .source")}
+    assert sources == {name}
+    chosen = browser.find_element(By.CSS_SELECTOR, ".facets a[aria-current=true]")
+    chosen.click()
+    wait(browser).until(lambda b: "source=" not in b.current_url)
+
+
+def test_the_date_and_sort_controls_submit_with_the_query(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    browser.find_element(By.ID, "from").send_keys("2016")
+    browser.find_element(By.ID, "to").send_keys("2016-06")
+    browser.find_element(By.CSS_SELECTOR, "#sort option[value=oldest]").click()
+    browser.find_element(By.CSS_SELECTOR, ".dates button").click()
+    wait(browser).until(ec.url_contains("from=2016"))
+    dates = [
+        t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "ol.hits time")
+    ]
+    assert dates and dates == sorted(dates) and "2016-01-01" <= dates[0] <= "2016-06-30"
+
+
+def test_keyboard_slash_focuses_the_box_and_arrows_move_through_results(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("/")
+    assert browser.switch_to.active_element.get_attribute("id") == "q"
+    browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    links = browser.find_elements(By.CSS_SELECTOR, "ol.hits h2 a")
+    assert browser.switch_to.active_element == links[0]
+    browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert browser.switch_to.active_element == links[1]
+    browser.switch_to.active_element.send_keys(Keys.ARROW_UP)
+    assert browser.switch_to.active_element == links[0]
+    outline = links[0].value_of_css_property("outline-style")
+    assert outline != "none"  # focus is visible
+
+
+def test_works_without_javascript(tmp_path_factory, seeds_server):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-nojs')}")
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2}
+    )
+    driver = webdriver.Chrome(
+        options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    )
+    try:
+        driver.get(seeds_server.url + "/")
+        search_from_the_box(driver, "Sayirun")
+        assert driver.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
+    finally:
+        driver.quit()
