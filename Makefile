@@ -48,6 +48,7 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/index_corpora.py --procs 1 2
 	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
 	$(BIN)/python bench/query_latency.py --index bench/out/index
+	$(BIN)/python bench/api_latency.py --index bench/out/index
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

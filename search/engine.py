@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,7 @@ class Engine:
         self._finder = VariantFinder(self._searcher.reader())
         self._info: IndexInfo | None = None  # described once per commit
         self._sources: dict[str, int] | None = None
+        self._source_list: list[str] | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -117,6 +119,7 @@ class Engine:
         self._finder = VariantFinder(searcher.reader())
         self._info = None
         self._sources = None
+        self._source_list = None
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -214,18 +217,23 @@ class Engine:
         return None
 
     def _count_by_source(self, query: wq.Query, dates: wq.Query | None) -> dict[str, int]:
-        """Matching articles per source ("" for none), in one unscored pass."""
+        """Matching articles per source ("" for none), in one unscored pass over the matches.
+
+        Each match is looked up in the source column, read into a list once per commit: a few
+        milliseconds less per query than Whoosh's grouping collector.
+        """
         if isinstance(query, wq.Every) and dates is None:
             return self._source_counts()
-        results = self._searcher.search(
-            query,
-            filter=dates,
-            limit=None,
-            scored=False,
-            groupedby={"source": sorting.FieldFacet("source")},
-            maptype=sorting.Count,
-        )
-        return dict(results.groups("source"))
+        if dates is not None:
+            query = wq.And([query, dates])
+        column = self._source_column()
+        return dict(Counter(map(column.__getitem__, self._searcher.docs_for_query(query))))
+
+    def _source_column(self) -> list[str]:
+        """Every document's source by document number (deleted ones included)."""
+        if self._source_list is None:
+            self._source_list = list(self._searcher.reader().column_reader("source"))
+        return self._source_list
 
     @staticmethod
     def _date_filter(request: SearchRequest) -> wq.Query | None:
@@ -315,12 +323,11 @@ class Engine:
         """Article count per source ("" for none), counted once per commit."""
         if self._sources is None:
             reader = self._searcher.reader()
-            counts: dict[str, int] = {}
-            if reader.doc_count_all():
-                column = reader.column_reader("source")
-                for n in range(reader.doc_count_all()):
-                    if not reader.is_deleted(n):
-                        counts[column[n]] = counts.get(column[n], 0) + 1
+            column = self._source_column()
+            if reader.has_deletions():
+                counts = Counter(s for n, s in enumerate(column) if not reader.is_deleted(n))
+            else:
+                counts = Counter(column)
             self._sources = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return self._sources
 

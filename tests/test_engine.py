@@ -334,6 +334,22 @@ def test_refresh_sees_a_new_commit(tmp_path):
         assert search(engine, "Sayirun").total == 3
 
 
+def test_counts_leave_out_replaced_and_removed_articles(tmp_path):
+    filler = [(f"f{i}", "Filler", "Nothing here.", "2001-01-01", "Filler") for i in range(300)]
+    corpus = _write(tmp_path / "a.jsonl", ARTICLES[:3] + filler)
+    index_corpus(tmp_path / "index", [corpus])
+    with Engine(tmp_path / "index") as engine:
+        assert search(engine, "Sayirun").sources == {"AP": 1, "Reuters": 1, "Rudaw": 1}
+        # s1 moves from Rudaw to AP (its old version is deleted) and s3 leaves the corpus.
+        _write(corpus, [(*ARTICLES[0][:4], "AP"), ARTICLES[1], *filler])
+        index_corpus(tmp_path / "index", [corpus])
+        assert engine.refresh()
+        response = search(engine, "Sayirun")
+        assert response.total == 2 and response.sources == {"AP": 1, "Reuters": 1}
+        assert search(engine, "").sources == {"Filler": 300, "AP": 1, "Reuters": 1}
+        assert engine.sources() == {"Filler": 300, "AP": 1, "Reuters": 1}
+
+
 def test_analyze_lists_the_spellings_reached(engine):
     (entry,) = engine.analyze(["Sayirun"])
     assert (entry["exact"], entry["uses"], entry["ordinary_word"]) == ("sayirun", 1, None)

@@ -18,3 +18,11 @@ def test_index_build_reports_articles_size_and_memory(shared, load_bench):
     row = bench.build(shared / "seeds", procs=1)
     assert (row["articles"], row["skipped"], row["procs"]) == (2, 0, 1)
     assert row["index_mib"] > 0 and row["peak_rss_mib"] > 10
+
+
+def test_api_latency_drives_a_real_server(seeds_index, load_bench):
+    bench = load_bench("api_latency")
+    result = bench.run(seeds_index, repeat=1)
+    assert result["queries"] == 10 and result["runs"] == 10 and result["documents"] == 2
+    assert result["per_query"]["Sayirun"]["total"] == 2
+    assert 0 < result["median_ms"] <= result["p95_ms"]
