@@ -111,12 +111,19 @@ class Engine:
         self.close()
 
     def refresh(self) -> bool:
-        """Pick up a newer commit of the index, if any; True when there was one."""
-        searcher = self._searcher.refresh()
-        if searcher is self._searcher:
+        """Pick up a newer commit of the index, if any; True when there was one.
+
+        A new searcher is opened rather than Whoosh's ``Searcher.refresh()`` used: that one
+        reuses the open segment readers, which keep the deletions they were opened with, and
+        adds back segments the new commit merged away, so replaced, removed and merged articles
+        would come back (twice, after a merge).
+        """
+        if self.ix.latest_generation() == self._searcher.reader().generation():
             return False
-        self._searcher = searcher
-        self._finder = VariantFinder(searcher.reader())
+        old = self._searcher
+        self._searcher = self.ix.searcher(weighting=scoring.BM25F())
+        old.close()
+        self._finder = VariantFinder(self._searcher.reader())
         self._info = None
         self._sources = None
         self._source_list = None

@@ -350,6 +350,17 @@ def test_counts_leave_out_replaced_and_removed_articles(tmp_path):
         assert engine.sources() == {"Filler": 300, "AP": 1, "Reuters": 1}
 
 
+def test_refresh_after_a_rebuild_does_not_bring_back_the_old_segments(tmp_path):
+    corpus = _write(tmp_path / "a.jsonl", ARTICLES)
+    index_corpus(tmp_path / "index", [corpus])
+    with Engine(tmp_path / "index") as engine:
+        before = search(engine, "Kirkuk").total
+        index_corpus(tmp_path / "index", [corpus], rebuild=True)
+        assert engine.refresh() is True
+        assert search(engine, "Kirkuk").total == before == 3
+        assert engine.info().documents == len(ARTICLES)
+
+
 def test_analyze_lists_the_spellings_reached(engine):
     (entry,) = engine.analyze(["Sayirun"])
     assert (entry["exact"], entry["uses"], entry["ordinary_word"]) == ("sayirun", 1, None)

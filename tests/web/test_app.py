@@ -355,6 +355,14 @@ def test_new_articles_are_searchable_without_a_restart(tmp_path):
         index_corpus(tmp_path / "index", [corpus])
         assert client.get("/api/search?q=Sayirun").json()["total"] == 2
         assert client.get("/api/articles/b").json()["title"] == "Sairun"
+        # Removed and rebuilt: nothing comes back, nothing is counted twice.
+        (corpus / "a.jsonl").unlink()
+        index_corpus(tmp_path / "index", [corpus])
+        assert client.get("/api/search?q=Sayirun").json()["total"] == 1
+        assert client.get("/api/articles/a").status_code == 404
+        index_corpus(tmp_path / "index", [corpus], rebuild=True)
+        assert client.get("/api/search?q=Sayirun").json()["total"] == 1
+        assert client.get("/healthz").json()["documents"] == 1
 
 
 # Keyboard and accessibility ---------------------------------------------------------------------
