@@ -11,6 +11,7 @@ import math
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search import store
+from search.columns import Columns
 from search.errors import NotFound, QueryError
 from search.highlight import match_spans
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
@@ -63,22 +65,11 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
 _PARAGRAPH_RE = re.compile(r"\s*\n\s*")
 
 
-def _all_of(*parts: wq.Query | None) -> wq.Query | None:
-    present = [p for p in parts if p is not None]
-    if not present:
-        return None
-    return present[0] if len(present) == 1 else wq.And(present)
-
-
 def _total(by_source: dict[str, int], chosen: list[str]) -> int:
     """Matches in the chosen sources (in all when none is chosen)."""
     if chosen:
         return sum(by_source.get(name, 0) for name in chosen)
     return sum(by_source.values())
-
-
-def _any_source(names: list[str]) -> wq.Query | None:
-    return wq.Or([wq.Term("source", name) for name in names]) if names else None
 
 
 def _relevance(score: float | tuple[float, ...]) -> float:
@@ -99,7 +90,7 @@ class Engine:
         self._finder = VariantFinder(self._searcher.reader())
         self._info: IndexInfo | None = None  # described once per commit
         self._sources: dict[str, int] | None = None
-        self._source_list: list[str] | None = None
+        self._column_values: Columns | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -126,7 +117,7 @@ class Engine:
         self._finder = VariantFinder(self._searcher.reader())
         self._info = None
         self._sources = None
-        self._source_list = None
+        self._column_values = None
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -135,11 +126,10 @@ class Engine:
         started = time.perf_counter()
         builder = QueryBuilder(self._finder)
         query = builder.build(request.node) if request.node else wq.Every()
-        dates = self._date_filter(request)
         chosen = self._source_names(request)
-        # One unscored pass counts the matches per source: the exact total and the source
-        # facet at once (Whoosh would otherwise run the query again just to count).
-        by_source = self._count_by_source(query, dates)
+        # One unscored pass over the matches gives the exact total and the source facet at once
+        # (Whoosh would otherwise run the query again just to count), and the filter.
+        docs, by_source = self._matches(query, request.date_from, request.date_to)
         total = _total(by_source, chosen)
         pages = math.ceil(total / request.size)
         if request.page > max(pages, 1):
@@ -152,7 +142,7 @@ class Engine:
             results = self._searcher.search(
                 query,
                 limit=offset + request.size,
-                filter=_all_of(dates, _any_source(chosen)),
+                filter=self._allowed(docs, chosen) if request.filtered else None,
                 sortedby=self._order(request, builder),
             )
             relevance = request.sort == "relevance"
@@ -181,7 +171,7 @@ class Engine:
             },
         )
         if request.node is not None:
-            self._alternatives(request, request.node, dates, chosen, response)
+            self._alternatives(request, request.node, chosen, response)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -189,7 +179,6 @@ class Engine:
         self,
         request: SearchRequest,
         node: Node,
-        dates: wq.Query | None,
         chosen: list[str],
         response: SearchResponse,
     ) -> None:
@@ -197,8 +186,9 @@ class Engine:
 
         def count(other: Node, filtered: bool = True) -> int:
             query = QueryBuilder(self._finder).build(other)
-            by_source = self._count_by_source(query, dates if filtered else None)
-            return _total(by_source, chosen if filtered else [])
+            if not filtered:
+                return _total(self._matches(query, None, None)[1], [])
+            return _total(self._matches(query, request.date_from, request.date_to)[1], chosen)
 
         response.suggestion = did_you_mean(
             node, response.total, self._searcher, self._finder, count
@@ -223,30 +213,34 @@ class Engine:
             )
         return None
 
-    def _count_by_source(self, query: wq.Query, dates: wq.Query | None) -> dict[str, int]:
-        """Matching articles per source ("" for none), in one unscored pass over the matches.
+    def _matches(
+        self, query: wq.Query, first: datetime | None, last: datetime | None
+    ) -> tuple[list[int] | None, dict[str, int]]:
+        """The documents matching ``query`` within the dates, and their count per source
+        ("" for none). The documents are None for every article with no dates given."""
+        columns = self._columns()
+        if isinstance(query, wq.Every):
+            if not (first or last):
+                return None, self._source_counts()
+            found: Iterable[int] = columns.live()
+        else:
+            found = self._searcher.docs_for_query(query)
+        docs = columns.within(found, first, last) if first or last else list(found)
+        return docs, columns.count_sources(docs)
 
-        Each match is looked up in the source column, read into a list once per commit: a few
-        milliseconds less per query than Whoosh's grouping collector.
-        """
-        if isinstance(query, wq.Every) and dates is None:
-            return self._source_counts()
-        if dates is not None:
-            query = wq.And([query, dates])
-        column = self._source_column()
-        return dict(Counter(map(column.__getitem__, self._searcher.docs_for_query(query))))
+    def _allowed(self, docs: list[int] | None, chosen: list[str]) -> set[int]:
+        """The documents that pass the filters, as a filter for Whoosh."""
+        columns = self._columns()
+        found = columns.live() if docs is None else docs
+        if not chosen:
+            return set(found)
+        names = set(chosen)
+        return {n for n in found if columns.source[n] in names}
 
-    def _source_column(self) -> list[str]:
-        """Every document's source by document number (deleted ones included)."""
-        if self._source_list is None:
-            self._source_list = list(self._searcher.reader().column_reader("source"))
-        return self._source_list
-
-    @staticmethod
-    def _date_filter(request: SearchRequest) -> wq.Query | None:
-        if request.date_from or request.date_to:
-            return wq.DateRange("date", request.date_from, request.date_to)
-        return None
+    def _columns(self) -> Columns:
+        if self._column_values is None:
+            self._column_values = Columns.read(self._searcher.reader())
+        return self._column_values
 
     def _source_names(self, request: SearchRequest) -> list[str]:
         """The chosen sources as the index spells them (matching ignores case)."""
@@ -329,12 +323,8 @@ class Engine:
     def _source_counts(self) -> dict[str, int]:
         """Article count per source ("" for none), counted once per commit."""
         if self._sources is None:
-            reader = self._searcher.reader()
-            column = self._source_column()
-            if reader.has_deletions():
-                counts = Counter(s for n, s in enumerate(column) if not reader.is_deleted(n))
-            else:
-                counts = Counter(column)
+            columns = self._columns()
+            counts = Counter(map(columns.source.__getitem__, columns.live()))
             self._sources = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return self._sources
 
