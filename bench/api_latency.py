@@ -21,6 +21,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from timing import percentile, print_per_query
+
 #: Ten typical queries: names with spelling variants, common words, several words, a phrase,
 #: an exclusion, and a filter.
 TYPICAL = [
@@ -35,11 +37,6 @@ TYPICAL = [
     ("election results", {"sort": "newest"}),
     ("Erdogan", {"from": "2016", "to": "2017"}),
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _free_port() -> int:
@@ -120,10 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         f"p95 {result['p95_ms']} ms round trip (engine's took_ms: median "
         f"{result['engine_median_ms']} ms)\n"
     )
-    print("| query | results | median ms |")
-    print("|---|---|---|")
-    for q, figures in result["per_query"].items():  # type: ignore[union-attr]
-        print(f"| {q} | {figures['total']:,} | {figures['median_ms']} |")
+    print_per_query(result["per_query"])  # type: ignore[arg-type]
     return 0
 
 

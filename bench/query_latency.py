@@ -15,6 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
+from timing import percentile, print_per_query
+
 from search import Engine, SearchRequest
 
 QUERIES = Path(__file__).resolve().parent / "queries.txt"
@@ -23,11 +25,6 @@ QUERIES = Path(__file__).resolve().parent / "queries.txt"
 def load_queries(path: Path = QUERIES) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def run(index_dir: Path, repeat: int) -> dict[str, object]:
@@ -70,10 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['queries']} queries x {args.repeat} over {result['documents']:,} articles: "
         f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms (top 10 with snippets)\n"
     )
-    print("| query | results | median ms |")
-    print("|---|---|---|")
-    for q, figures in result["per_query"].items():  # type: ignore[union-attr]
-        print(f"| {q} | {figures['total']:,} | {figures['median_ms']} |")
+    print_per_query(result["per_query"])  # type: ignore[arg-type]
     return 0
 
 

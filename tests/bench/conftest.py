@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))  # the scripts import their shared helpers as run from bench/
 
 
 @pytest.fixture(scope="session")
