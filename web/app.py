@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -72,7 +72,8 @@ def _json_twin(request: Request, path: str) -> str:
 
 
 async def home(request: Request) -> Response:
-    check_params(request.query_params, {})
+    if request.url.query:  # a search typed into the address bar: "/?q=Sadr"
+        return RedirectResponse(f"/search?{request.url.query}", status_code=303)
     info = await _run(request, lambda engine: engine.info())
     context = {"info": views.public_info(info), "q": "", "json_url": "/api/info"}
     return templates.TemplateResponse(request, "home.html", context)

@@ -221,7 +221,15 @@ def openapi_spec() -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 3.1"}},
                 }
             },
-            "/": {"get": {"summary": "The search box", "responses": {"200": _html("page")}}},
+            "/": {
+                "get": {
+                    "summary": "The search box (JSON twin: /api/info)",
+                    "responses": {
+                        "200": _html("page"),
+                        "303": {"description": "with a query string: to /search with it"},
+                    },
+                }
+            },
             "/search": {
                 "get": {
                     "summary": "Results page (JSON twin: /api/search)",

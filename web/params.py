@@ -26,7 +26,8 @@ def check_params(params: QueryParams, known: dict[str, str]) -> None:
     """Refuse unknown and repeated parameters: a typo ("sise=50") must not pass unnoticed."""
     for name in params:
         if name not in known:
-            raise QueryError(f"unknown parameter {name!r}; use {', '.join(known)}")
+            takes = f"use {', '.join(known)}" if known else "this address takes none"
+            raise QueryError(f"unknown parameter {name!r}; {takes}")
         if name not in REPEATABLE and len(params.getlist(name)) > 1:
             raise QueryError(f"parameter {name!r} is given more than once")
 

@@ -56,6 +56,18 @@ def test_home_has_the_search_box_and_the_archive_size_and_dates(fakes_client):
     assert page.find("link", rel="alternate", type="application/json", href="/api/info")
 
 
+def test_a_query_given_to_the_home_page_goes_to_the_results(fakes_client):
+    response = fakes_client.get("/?q=Aleppo&sort=newest", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/search?q=Aleppo&sort=newest"
+
+
+def test_api_info_takes_no_parameters(fakes_client):
+    response = fakes_client.get("/api/info?q=x")
+    assert response.status_code == 400
+    assert response.json()["error"] == "unknown parameter 'q'; this address takes none"
+
+
 def test_api_info_is_the_home_pages_twin_without_server_paths(fakes_client):
     info = fakes_client.get("/api/info").json()
     assert info["ok"] is True and info["documents"] == 793
