@@ -23,8 +23,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from search import Engine, store
+from search import Engine, SearchResponse, store
 from search.errors import SearchError
+from search.response import Article
 from web import views
 from web.openapi import openapi_spec
 from web.params import ARTICLE_PARAMS, check_params, search_request
@@ -79,26 +80,34 @@ async def home(request: Request) -> Response:
     return templates.TemplateResponse(request, "home.html", context)
 
 
-async def search_page(request: Request) -> Response:
+async def _search(request: Request) -> SearchResponse:
     search = search_request(request.query_params)
-    response = await _run(request, lambda engine: engine.search(search))
+    return await _run(request, lambda engine: engine.search(search))
+
+
+async def _article(request: Request) -> Article:
+    check_params(request.query_params, ARTICLE_PARAMS)
+    article_id = request.path_params["article_id"]
+    q = request.query_params.get("q", "")
+    return await _run(request, lambda engine: engine.article(article_id, q))
+
+
+async def search_page(request: Request) -> Response:
+    response = await _search(request)
     context = {
         "r": response.to_json(),
-        "q": search.q,
+        "q": response.query["q"],
         "json_url": _json_twin(request, "/api/search"),
     }
     return templates.TemplateResponse(request, "search.html", context)
 
 
 async def article_page(request: Request) -> Response:
-    check_params(request.query_params, ARTICLE_PARAMS)
-    article_id = request.path_params["article_id"]
-    q = request.query_params.get("q", "")
-    article = await _run(request, lambda engine: engine.article(article_id, q))
+    article = await _article(request)
     context = {
         "a": article.to_json(),
         "q": article.q,
-        "json_url": _json_twin(request, views.article_path(article_id, api=True)),
+        "json_url": _json_twin(request, views.article_path(article.id, api=True)),
     }
     return templates.TemplateResponse(request, "article.html", context)
 
@@ -107,17 +116,11 @@ async def article_page(request: Request) -> Response:
 
 
 async def api_search(request: Request) -> Response:
-    search = search_request(request.query_params)
-    response = await _run(request, lambda engine: engine.search(search))
-    return JSONResponse(response.to_json())
+    return JSONResponse((await _search(request)).to_json())
 
 
 async def api_article(request: Request) -> Response:
-    check_params(request.query_params, ARTICLE_PARAMS)
-    article_id = request.path_params["article_id"]
-    q = request.query_params.get("q", "")
-    article = await _run(request, lambda engine: engine.article(article_id, q))
-    return JSONResponse(article.to_json())
+    return JSONResponse((await _article(request)).to_json())
 
 
 async def api_info(request: Request) -> Response:
