@@ -4,7 +4,11 @@ Usage: ``python bench/matching.py [--variants PATH] [--json]``
 
 Measures, as defined in the eval README: group recall (groups whose spellings all reach one
 another, every ordered pair), pair recall (ordered within-group pairs that match) and false
-merges (distinct pairs matched in either direction), for four matchers of increasing reach.
+merges (distinct pairs matched in either direction), for three baselines computed in the same
+run (plain unidecode folding, Soundex from jellyfish, Double Metaphone from the Metaphone
+package: benchmark-only dependencies, the ``bench`` extra) and four matchers of ours of
+increasing reach. A baseline compares the codes of the name with its article and hyphens
+dropped, as ours does.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from dataclasses import asdict, dataclass, field
 from itertools import permutations
 from pathlib import Path
 
+import jellyfish
+from metaphone import doublemetaphone
+from unidecode import unidecode
+
 from search.rules import (
     alias_keys,
     exact_form,
@@ -27,7 +35,7 @@ from search.rules import (
     spelling_key,
 )
 from search.rules.fold import fold
-from search.rules.key import key_of_folded
+from search.rules.key import key_of_folded, name_parts
 from search.rules.skeleton import keys_match, skeleton
 from search.rules.stem import light_stem
 
@@ -48,7 +56,38 @@ def _key_alias(q: str, d: str) -> bool:
     return _key(q, d) or (is_name_like(d) and spelling_key(d) in alias_keys(spelling_key(q)))
 
 
+def _ascii_name(word: str) -> str:
+    """The name in lowercase ASCII letters: article, hyphens and marks dropped."""
+    return "".join(c for c in unidecode("".join(name_parts(word))).lower() if c.isalpha())
+
+
+def _unidecode_codes(word: str) -> set[str]:
+    return {_ascii_name(word)}
+
+
+def _soundex_codes(word: str) -> set[str]:
+    name = _ascii_name(word)
+    return {jellyfish.soundex(name)} if name else set()
+
+
+def _double_metaphone_codes(word: str) -> set[str]:
+    return {code for code in doublemetaphone(_ascii_name(word)) if code}
+
+
+#: Baselines: two words match when they share a code.
+BASELINES: dict[str, Callable[[str], set[str]]] = {
+    "baseline: unidecode folding": _unidecode_codes,
+    "baseline: Soundex": _soundex_codes,
+    "baseline: Double Metaphone": _double_metaphone_codes,
+}
+
+
+def _sharing_a_code(codes: Callable[[str], set[str]]) -> Matcher:
+    return lambda q, d: bool(codes(q) & codes(d))
+
+
 MATCHERS: dict[str, Matcher] = {
+    **{name: _sharing_a_code(codes) for name, codes in BASELINES.items()},
     "exact words only": _exact,
     "tier 1 key": _key,
     "tier 1 + aliases": _key_alias,
@@ -95,8 +134,10 @@ def _uncached_key(word: str) -> str:
 
 def time_per_word(words: Sequence[str], name: str, repeat: int = 5) -> float:
     """Microseconds per word for the per-word work of a matcher, without caches."""
-    if name == "exact words only":
-        work: Callable[[str], object] = lambda w: light_stem.__wrapped__(fold.__wrapped__(w))  # noqa: E731
+    if name in BASELINES:
+        work: Callable[[str], object] = BASELINES[name]
+    elif name == "exact words only":
+        work = lambda w: light_stem.__wrapped__(fold.__wrapped__(w))  # noqa: E731
     elif name.startswith("tier 1 + aliases + guarded"):
         work = lambda w: skeleton.__wrapped__(_uncached_key(w))  # noqa: E731
     else:
