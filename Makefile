@@ -47,6 +47,7 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/index_corpora.py --procs 1 2
 	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
+	$(BIN)/python bench/common_words.py --index bench/out/index
 	$(BIN)/python bench/query_latency.py --index bench/out/index
 	$(BIN)/python bench/api_latency.py --index bench/out/index
 

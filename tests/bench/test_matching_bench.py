@@ -55,3 +55,24 @@ def test_main_prints_table_and_json(bench, capsys: pytest.CaptureFixture[str]) -
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows][-1].endswith("(engine)")
     assert rows[-1]["groups_merged"] >= 80
+
+
+def test_common_word_collisions_are_measured(load_bench, seeds_index, tmp_path) -> None:
+    bench = load_bench("common_words")
+    corpus = tmp_path / "c.jsonl"
+    rows = [
+        {"title": "Prices and prizes", "body": "price prices prize Sairoon Sairun the the"},
+        {"title": "Sairun", "body": "Smith Smyth the"},
+    ]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert bench.common_words(tmp_path, 1) == ["the"]
+    assert set(bench.common_words(tmp_path, 3)) == {"the", "prices", "sairun"}
+    words = bench.common_words(tmp_path, 100)
+    unidecode = bench.collisions(words, bench.KEYS["baseline: unidecode folding"])
+    assert unidecode == []  # folding alone merges nothing
+    soundex = set(bench.collisions(words, bench.KEYS["baseline: Soundex"]))
+    assert {"smith", "smyth", "prize", "price"} <= soundex
+    assert "prices" not in bench.collisions(["prices", "price"], bench.KEYS["ours: spelling key"])
+    result = bench.run(tmp_path, 100, seeds_index)
+    assert result["words"] == len(words)
+    assert set(result["rows"]) == {*bench.KEYS, "ours: the engine as it searches"}
