@@ -10,7 +10,6 @@ JSON and all), and the median of the engine's own ``took_ms``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import socket
 import statistics
@@ -21,7 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from timing import percentile, print_per_query
+from timing import latency_arguments, print_per_query, summary
 
 #: Ten typical queries: names with spelling variants, common words, several words, a phrase,
 #: an exclusion, and a filter.
@@ -93,20 +92,14 @@ def run(index_dir: Path, repeat: int) -> dict[str, object]:
     return {
         "documents": documents,
         "queries": len(TYPICAL),
-        "runs": len(round_trips),
-        "median_ms": round(statistics.median(round_trips), 2),
-        "p95_ms": round(percentile(round_trips, 0.95), 2),
+        **summary(round_trips),
         "engine_median_ms": round(statistics.median(took), 2),
         "per_query": per_query,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, required=True, metavar="DIR")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+    args = latency_arguments(__doc__, argv)
     result = run(args.index, args.repeat)
     if args.json:
         print(json.dumps(result, indent=2))

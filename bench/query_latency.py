@@ -9,13 +9,12 @@ median and the 95th percentile over all timed runs, and the median of each query
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 from pathlib import Path
 
-from timing import percentile, print_per_query
+from timing import latency_arguments, print_per_query, summary
 
 from search import Engine, SearchRequest
 
@@ -46,19 +45,13 @@ def run(index_dir: Path, repeat: int) -> dict[str, object]:
     return {
         "documents": documents,
         "queries": len(queries),
-        "runs": len(timings),
-        "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(percentile(timings, 0.95), 2),
+        **summary(timings),
         "per_query": per_query,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, required=True, metavar="DIR")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+    args = latency_arguments(__doc__, argv)
     result = run(args.index, args.repeat)
     if args.json:
         print(json.dumps(result, indent=2))

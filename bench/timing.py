@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import statistics
+from pathlib import Path
+
 
 def percentile(values: list[float], share: float) -> float:
     """The value below which ``share`` of ``values`` lie (nearest rank)."""
@@ -15,3 +19,21 @@ def print_per_query(per_query: dict[str, dict[str, float]]) -> None:
     print("|---|---|---|")
     for q, figures in per_query.items():
         print(f"| {q} | {figures['total']:,} | {figures['median_ms']} |")
+
+
+def summary(timings: list[float]) -> dict[str, object]:
+    """The run count, median and 95th percentile of timings in milliseconds."""
+    return {
+        "runs": len(timings),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+    }
+
+
+def latency_arguments(doc: str, argv: list[str] | None) -> argparse.Namespace:
+    """The options every latency benchmark takes: --index, --repeat and --json."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args(argv)

@@ -316,6 +316,10 @@ class Engine:
 
     # Describing -------------------------------------------------------------------------------
 
+    def documents(self) -> int:
+        """Articles in the open commit (no walk over the index folder, unlike :meth:`info`)."""
+        return int(self._searcher.reader().doc_count())
+
     def sources(self) -> dict[str, int]:
         """Article count per named source, most articles first."""
         return {name: n for name, n in self._source_counts().items() if name}

@@ -130,7 +130,7 @@ async def api_info(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    documents = await _run(request, lambda engine: engine.info().documents)
+    documents = await _run(request, lambda engine: engine.documents())
     return JSONResponse({"ok": True, "status": 200, "documents": documents})
 
 
