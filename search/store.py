@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from search.errors import IndexUnavailable
@@ -100,14 +101,26 @@ def exists(index_dir: Path) -> bool:
         return True
 
 
+class _Storage(FileStorage):
+    """A folder whose index is always opened with this version's schema.
+
+    Whoosh's worker processes (``--procs``) open the index again by themselves, and would read
+    the schema the index was last written with: rebuilding an index of an older version would
+    then fail on the fields added since.
+    """
+
+    def open_index(self, indexname: str = INDEX_NAME, schema: object = None) -> FileIndex:
+        return FileIndex(self, schema or build_schema(), indexname)
+
+
 def open_dir(index_dir: Path) -> FileIndex:
     """The Whoosh index in ``index_dir``, with no checks, read with this version's schema."""
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=build_schema())
+    return _Storage(str(index_dir)).open_index(INDEX_NAME)
 
 
 def create(index_dir: Path) -> FileIndex:
     """A new, empty index generation in ``index_dir``."""
-    return whoosh_index.create_in(str(index_dir), build_schema(), INDEX_NAME)
+    return _Storage(str(index_dir)).create_index(build_schema(), INDEX_NAME)
 
 
 def open_index(index_dir: Path) -> FileIndex:

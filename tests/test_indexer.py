@@ -439,3 +439,24 @@ def test_index_built_by_another_analyzer_version_is_refused_until_rebuilt(index_
     assert (summary.added, summary.documents) == (4, 4)
     assert json.loads(meta_path.read_text(encoding="utf-8"))["analyzer_version"] == ANALYZER_VERSION
     assert ids(index_dir, "Basra") == {"a3"}
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_rebuild_of_an_index_with_an_older_schema_uses_the_new_one(index_dir, corpus, procs):
+    # An index written by an older version lacks fields added since; Whoosh's worker processes
+    # open the index by themselves and must still see this version's schema.
+    from whoosh import index as whoosh_index
+
+    from search import store
+    from search.schema import build_schema
+
+    old = build_schema()
+    old.remove("company")
+    index_dir.mkdir()
+    whoosh_index.create_in(str(index_dir), old, store.INDEX_NAME).writer().commit()
+    (index_dir / META_FILE).write_text(json.dumps({"analyzer_version": "1"}), encoding="utf-8")
+
+    summary = index_corpus(index_dir, [corpus], rebuild=True, procs=procs)
+
+    assert (summary.added, summary.documents) == (4, 4)
+    assert ids(index_dir, "Basra") == {"a3"}
