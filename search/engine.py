@@ -175,6 +175,18 @@ class Engine:
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
+    def article_ids(self, request: SearchRequest) -> list[str]:
+        """The ids of every article a search matches, within its filters, in index order.
+
+        What a search counts in ``total``, without ranking or paging: for exports and for
+        measuring recall.
+        """
+        query = QueryBuilder(self._finder).build(request.node) if request.node else wq.Every()
+        docs, _ = self._matches(query, request.date_from, request.date_to)
+        allowed = self._allowed(docs, self._source_names(request))
+        ids = self._searcher.reader().column_reader("id")
+        return [ids[n] for n in sorted(allowed)]
+
     def _alternatives(
         self,
         request: SearchRequest,

@@ -27,6 +27,7 @@ from search import store
 from search.corpus import Article, Skip, count_records, find_files, read_file
 from search.errors import SearchError, StrictSkipError
 from search.progress import Progress
+from search.rules.company import SEPARATOR, article_company
 from search.schema import ANALYZER_VERSION
 
 #: Seconds to wait for another writer to finish before giving up.
@@ -87,6 +88,7 @@ def _document(article: Article, digest: str) -> dict[str, object]:
         "title": article.title,
         "body": article.body,
         "spellings": f"{article.title}\n{article.body}",
+        "company": SEPARATOR.join(article_company(article.body)).encode("utf-8"),
         "undated": int(article.date is None),
         "source": article.source,
         "url": article.url,

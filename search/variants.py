@@ -9,17 +9,22 @@ every candidate spelling; each is then reached by a tier of matching:
   (:func:`search.rules.keys_match`: Gaddafi and Kadhafi);
 - ``alias``: a group of the curated alias table (Hawler and Erbil).
 
-and, being only a spelling, has to show that the archive uses it as a name: a spelling is a name
-when it carries a transliteration mark (``sheikh``, ``Qur'an``), or when at least half of its
-uses in the archive are written name-like (capitalized, not in a headline in capitals). That is
-corpus evidence, and it is what keeps a sentence-initial "She" away from "Shi'ite", and "Corn"
-in a Reuters headline away from "Koran". The same test tells when the query word itself is an
-ordinary word ("protest", "sad"): then it is searched as written, with no variants.
+and, being only a spelling, has to pass two tests of evidence from the archive. It must keep the
+same company as the query word (:mod:`search.rules.company`) when both are common enough to tell:
+Sony is not Sunni, nor Korean Koran, however alike their letters. And it must be used as a name:
+a spelling is a name when it carries a transliteration mark (``sheikh``, ``Qur'an``), or when at
+least half of its uses in the archive are written name-like (capitalized, not in a headline in
+capitals). That is corpus evidence too, and it is what keeps a sentence-initial "She" away from
+"Shi'ite", and "Corn" in a Reuters headline away from "Koran". The same test tells when the query
+word itself is an ordinary word ("protest", "sad"): then it is searched as written, with no
+variants.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh.reading import IndexReader
@@ -27,9 +32,18 @@ from whoosh.reading import IndexReader
 from search.analysis import SPELLING_SEP, spelling_term
 from search.rules import alias_keys, exact_form, is_name_like, keys_match, skeleton, spelling_key
 from search.rules.aliases import alias_groups
+from search.rules.company import SEPARATOR, similarity, strongest_shared
+from search.rules.key import can_vary
 
 #: A spelling counts as a name when at least this share of its uses are written name-like.
 NAME_SHARE = 0.5
+#: Company is compared only when both spellings occur in at least this many articles; below it
+#: the letters alone decide (a rare spelling is most often a variant, and too rare to judge).
+COMPANY_MIN_ARTICLES = 4
+#: Articles sampled, evenly through the index, for a spelling's company.
+COMPANY_SAMPLE = 40
+#: Below this similarity of company, two spellings are taken for different names.
+COMPANY_MIN_SIMILARITY = 0.05
 #: Tiers a spelling can be reached by, best first, with the weight of a match in each, relative
 #: to the exact spelling typed.
 TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2}
@@ -67,6 +81,42 @@ class VariantFinder:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self.spellings = lru_cache(maxsize=4096)(self._spellings)
+        self.company = lru_cache(maxsize=4096)(self._company)
+        self._rarity = lru_cache(maxsize=65536)(self._rarity_of)
+        self._company_column: object | None = None
+
+    def _company(self, text: str) -> dict[str, float]:
+        """The company of an exact-word term: name -> share of sampled articles that write it."""
+        if not self.reader.doc_frequency("body", text):
+            return {}
+        docs = list(self.reader.postings("body", text).all_ids())
+        step = max(1, len(docs) // COMPANY_SAMPLE)
+        sample = docs[::step][:COMPANY_SAMPLE]
+        if self._company_column is None:
+            if not self.reader.has_column("company"):
+                return {}
+            self._company_column = self.reader.column_reader("company")
+        column = self._company_column
+        counts: Counter[str] = Counter()
+        for n in sample:
+            raw = column[n]  # type: ignore[index]
+            if raw:
+                counts.update(set(raw.decode("utf-8").split(SEPARATOR)) - {text})
+        return {w: c / len(sample) for w, c in counts.items()}
+
+    def _rarity_of(self, text: str) -> float:
+        total = self.reader.doc_count_all()
+        return math.log(total / (1 + self.reader.doc_frequency("body", text))) + 1 if total else 0
+
+    def company_evidence(self, a: str, b: str) -> tuple[float, list[str]] | None:
+        """How alike the company of two exact-word terms is, with the names they share most;
+        None when either occurs in fewer than :data:`COMPANY_MIN_ARTICLES` articles."""
+        if min(self.documents(a), self.documents(b)) < COMPANY_MIN_ARTICLES:
+            return None
+        ca, cb = self.company(a), self.company(b)
+        if not ca or not cb:
+            return None
+        return similarity(ca, cb, self._rarity), strongest_shared(ca, cb, self._rarity)
 
     def uses(self, text: str) -> int:
         """Occurrences of an exact-word term in titles and bodies."""
@@ -116,19 +166,31 @@ class VariantFinder:
         own = self._judge(exact, key, "exact", self._name_uses(exact, key))
         return None if own.accepted else own
 
+    def _compare_company(self, exact: str, spelling: Spelling) -> Spelling:
+        """Reject a spelling whose company differs from the query word's (both common)."""
+        evidence = self.company_evidence(exact, spelling.text)
+        if evidence is None:
+            return spelling
+        score, shared = evidence
+        names = f" (both name {', '.join(shared)})" if shared else ""
+        if score < COMPANY_MIN_SIMILARITY:
+            why = f"different company: similarity {score:.2f} < {COMPANY_MIN_SIMILARITY}{names}"
+            return replace(spelling, accepted=False, why=why)
+        return replace(spelling, why=f"{spelling.why}; same company: {score:.2f}{names}")
+
     def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
         """Every spelling of the index reached from a query word, accepted or not, best first.
 
         The query word's own spelling is not listed: the exact tier always applies.
         """
-        if not key or self.query_word_is_ordinary(exact, key):
+        if not can_vary(key) or self.query_word_is_ordinary(exact, key):
             return ()
         found: dict[str, Spelling] = {}
         prefix = skeleton(key) + SPELLING_SEP
         for raw in self.reader.expand_prefix("spellings", prefix):
             term = raw.decode("utf-8")
             _, candidate, text = term.split(SPELLING_SEP, 2)
-            if text == exact:
+            if text == exact or not can_vary(candidate):
                 continue
             if candidate == key:
                 tier = "key"
@@ -136,18 +198,24 @@ class VariantFinder:
                 tier = "skeleton"
             else:
                 continue
-            found[text] = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+            spelling = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+            if spelling.accepted:
+                spelling = self._compare_company(exact, spelling)
+            found[text] = spelling
         aliases = alias_keys(key)
         if aliases:
             for spellings, _why in alias_groups():
                 for written in spellings:
                     text = exact_form(written)
                     alias_key = spelling_key(written)
-                    if alias_key in aliases and text != exact and text not in found:
-                        uses = self.uses(text)
-                        if uses:
-                            found[text] = Spelling(
-                                text, alias_key, "alias", uses, uses, True, "in the alias table"
-                            )
+                    if (
+                        alias_key in aliases
+                        and text != exact
+                        and text not in found
+                        and self.uses(text)
+                    ):
+                        found[text] = self._judge(
+                            text, alias_key, "alias", self._name_uses(text, alias_key)
+                        )
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from search.analysis import exact_analyzer, spelling_analyzer
+from search.rules.company import article_company
 from search.schema import ANALYZER_VERSION, build_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,7 @@ SHARED = ROOT.parent / "shared"
 #: new fingerprint here.
 FINGERPRINTS = {
     "1": "67b5ff2eaeeba5fe",
+    "2": "c27d4d1d51c34f1c",
 }
 
 
@@ -42,6 +44,7 @@ def fingerprint() -> str:
         for mode in ("index", "query"):
             for t in analyzer(text, positions=True, chars=True, mode=mode):
                 digest.update(f"{t.text}|{t.pos}|{t.startchar}|{t.endchar}\n".encode())
+    digest.update("|".join(article_company(text)).encode())  # the company column
     return digest.hexdigest()[:16]
 
 

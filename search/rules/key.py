@@ -38,6 +38,7 @@ __all__ = [
     "ARTICLES",
     "CONSONANT_CLASSES",
     "LOANWORDS",
+    "can_vary",
     "class_form",
     "is_name_like",
     "key_of_folded",
@@ -191,6 +192,15 @@ def is_name_like(word: str) -> bool:
     if _FOREIGN_LOWER.search(fold(word)):
         return True
     return class_form(spelling_key(word)) in _loanword_forms()
+
+
+def can_vary(key: str) -> bool:
+    """Whether a word with this spelling key may match other spellings at all.
+
+    Not when the key has fewer than three letters (initials, "Al", "Li") or no vowel (acronyms
+    and units: HQ, GHz, NKVD): those are searched as written.
+    """
+    return len(key) >= 3 and any(v in key for v in "aeiou")
 
 
 def class_form(key: str) -> str:

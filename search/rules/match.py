@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.rules.aliases import alias_keys
-from search.rules.key import is_name_like, spelling_key, split_hyphens
+from search.rules.key import can_vary, is_name_like, spelling_key, split_hyphens
 from search.rules.skeleton import key_distance, keys_match, max_distance, skeleton
 from search.rules.stem import exact_form
 
@@ -56,6 +56,11 @@ def explain_match(query_word: str, doc_word: str) -> MatchExplanation:
     qk, dk = spelling_key(query_word), spelling_key(doc_word)
     if not qk or not dk:
         return MatchExplanation(None, "no spelling key left")
+    for word, key in ((query_word, qk), (doc_word, dk)):
+        if not can_vary(key):
+            return MatchExplanation(
+                None, f"{word!r} (key {key!r}) is too short or has no vowel: only exact matches"
+            )
     if qk == dk:
         return MatchExplanation("key", f"same spelling key {qk!r}")
     if dk in alias_keys(qk):

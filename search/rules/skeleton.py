@@ -49,20 +49,63 @@ def skeleton(key: str) -> str:
     return "".join(out)
 
 
-def _sub_cost(a: str, b: str) -> float:
+def _closed(segs: tuple[str, ...], i: int) -> bool:
+    """Whether the vowel at ``segs[i]`` stands before two consonants (a closed syllable)."""
+    return i + 2 < len(segs) and segs[i + 1] not in _VOWELS and segs[i + 2] not in _VOWELS
+
+
+def _sub_cost(sa: tuple[str, ...], i: int, sb: tuple[str, ...], j: int) -> float:
+    a, b = sa[i], sb[j]
     if a == b:
         return 0.0
     av, bv = a in _VOWELS, b in _VOWELS
     if av and bv:
-        return 0.5 if "e" in (a, b) or {a, b} == {"i", "u"} else 1.0
+        if i == 0 and j == 0:
+            # A word-initial vowel is written with alif and hamza, and romanisation spells it
+            # consistently; only e for i (Esfahan/Isfahan, Ebrahim/Ibrahim) varies there.
+            return 0.5 if {a, b} == {"e", "i"} else 1.0
+        if "e" in (a, b) or {a, b} == {"i", "u"}:
+            return 0.5
+        # A vowel before two consonants is short: Arabic script leaves it unwritten, and
+        # romanisations guess it (Kirkuk/Karkuk, Tikrit/Takrit), unlike the long vowels that
+        # keep Karim and Karam apart.
+        return 0.5 if _closed(sa, i) and _closed(sb, j) else 1.0
     if av or bv:
         return 1.0
     ca, cb = _CLASSES.get(a, a), _CLASSES.get(b, b)
     return 0.0 if ca == cb else 1.0
 
 
-def _indel_cost(a: str) -> float:
-    return 0.5 if a in _VOWELS or a == "h" else 1.0
+def _indel_cost(segs: tuple[str, ...], i: int) -> float:
+    """Inserting or deleting ``segs[i]``: half a step for an ``h`` or a vowel between consonants
+    (a short vowel written or not: Zawahiri/Zawahri), a whole step for a vowel next to another
+    vowel (Koran is not Korean) and for any other consonant."""
+    seg = segs[i]
+    if seg == "h":
+        return 0.5
+    if seg not in _VOWELS:
+        return 1.0
+    beside_vowel = (i > 0 and segs[i - 1] in _VOWELS) or (
+        i + 1 < len(segs) and segs[i + 1] in _VOWELS
+    )
+    return 1.0 if beside_vowel else 0.5
+
+
+def _e_for_short_vowels(sa: tuple[str, ...], sb: tuple[str, ...]) -> bool:
+    """Whether one key writes ``e`` where the other writes other vowels, and nothing else differs.
+
+    Persian and Turkish romanisation writes every short a or i as e (Meshed for Mashhad,
+    Kerbala for Karbala): one writing habit, counted once however many vowels it touches.
+    The first letter is excluded (see :func:`_sub_cost`).
+    """
+    if len(sa) != len(sb) or sa[0] != sb[0]:
+        return False
+    diffs = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
+    if not diffs:
+        return False
+    return all(y == "e" and x in _VOWELS for x, y in diffs) or all(
+        x == "e" and y in _VOWELS for x, y in diffs
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -70,37 +113,46 @@ def key_distance(a: str, b: str) -> float:
     """Weighted edit distance between two tier-1 keys, over segments (kh, sh... count as one).
 
     Substitution within a consonant class costs 0 (k/q/g/kh, s/z, sh/ch, th/d/dh, w/v, f/p, j/zh);
-    ``e`` against another vowel 0.5 (it is written for a, i and u); a/i/u against each other 1;
-    inserting or deleting a vowel or an ``h`` 0.5; anything else 1.
+    ``e`` against another vowel 0.5 (it is written for a, i and u), and i against u; a/i/u against
+    each other 1, or 0.5 before two consonants (a short vowel); a word-initial vowel 1 unless e
+    for i. Inserting or deleting an ``h``, or a vowel between consonants, 0.5; anything else 1.
+    A key that writes e for every short vowel of the other is 0.5 from it (Meshed, Mashhad).
     """
     sa, sb = segments(a), segments(b)
+    if _e_for_short_vowels(sa, sb):
+        return 0.5
     prev = [0.0]
-    for y in sb:
-        prev.append(prev[-1] + _indel_cost(y))
-    for x in sa:
-        cur = [prev[0] + _indel_cost(x)]
-        for j, y in enumerate(sb, 1):
+    for j in range(len(sb)):
+        prev.append(prev[-1] + _indel_cost(sb, j))
+    for i in range(len(sa)):
+        cur = [prev[0] + _indel_cost(sa, i)]
+        for j in range(len(sb)):
             cur.append(
                 min(
-                    prev[j] + _indel_cost(x),
-                    cur[j - 1] + _indel_cost(y),
-                    prev[j - 1] + _sub_cost(x, y),
+                    prev[j + 1] + _indel_cost(sa, i),
+                    cur[j] + _indel_cost(sb, j),
+                    prev[j] + _sub_cost(sa, i, sb, j),
                 )
             )
         prev = cur
     return prev[-1]
 
 
-#: Distance accepted between two keys with equal skeletons: short keys (fewer than
-#: ``_LONG`` letters in the shorter) tolerate one half-step, long keys two.
+#: Distance accepted between two keys with equal skeletons, by the length of the shorter key:
+#: keys of up to ``_SHORT`` letters only reach keys that differ by consonant classes (Qom and
+#: Ghom, not Dan and Dean), keys shorter than ``_LONG`` one half-step, longer keys two.
 MAX_DISTANCE = 0.5
-_LONG = 7
 MAX_DISTANCE_LONG = 1.0
+_SHORT = 3
+_LONG = 7
 
 
 def max_distance(a: str, b: str) -> float:
     """The distance threshold for a pair of keys (depends on the shorter one only)."""
-    return MAX_DISTANCE_LONG if min(len(a), len(b)) >= _LONG else MAX_DISTANCE
+    shorter = min(len(a), len(b))
+    if shorter <= _SHORT:
+        return 0.0
+    return MAX_DISTANCE_LONG if shorter >= _LONG else MAX_DISTANCE
 
 
 @lru_cache(maxsize=200_000)

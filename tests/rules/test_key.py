@@ -146,3 +146,13 @@ def test_uncached_speed() -> None:
         key_of_folded.__wrapped__(light_stem.__wrapped__(folded))
     per_word = (time.perf_counter() - start) / len(words)
     assert per_word < 200e-6  # target < 30 µs; loose bound for loaded CI machines
+
+
+@pytest.mark.parametrize(
+    ("word", "varies"),
+    [("Sairun", True), ("Qom", True), ("Li", False), ("HQ", False), ("GHz", False), ("", False)],
+)
+def test_can_vary(word: str, varies: bool) -> None:
+    from search.rules.key import can_vary
+
+    assert can_vary(spelling_key(word)) is varies

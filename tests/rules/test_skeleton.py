@@ -35,6 +35,11 @@ def test_skeleton(key: str, expected: str) -> None:
         ("karim", "karam", 1.0),  # a/i is a different vowel
         ("musul", "musil", 0.5),  # u/i
         ("sadr", "sadam", 1.5),
+        ("kirkuk", "karkuk", 0.5),  # i/a before two consonants: a short vowel
+        ("mashad", "meshed", 0.5),  # e for every short vowel, counted once
+        ("aden", "eden", 1.0),  # word-initial a/e
+        ("isfahan", "esfahan", 0.5),  # word-initial i/e
+        ("kuran", "kurean", 1.0),  # a vowel inserted beside a vowel
     ],
 )
 def test_key_distance(a: str, b: str, expected: float) -> None:
@@ -52,7 +57,11 @@ MATCH = [
     ("Zawahiri", "Zawahri"),
     ("Mosul", "Mawsil"),
     ("Muhammad", "Mohamud"),
-    ("Shia", "Shi'i"),
+    ("Kirkuk", "Karkuk"),  # a short vowel before two consonants
+    ("Tikrit", "Takrit"),
+    ("Mashhad", "Meshed"),  # e written for every short vowel: one habit
+    ("Isfahan", "Esfahan"),  # word-initial e for i
+    ("Qom", "Ghom"),  # a short key: consonant classes only
 ]
 APART = [
     ("Karim", "Karam"),
@@ -70,6 +79,11 @@ APART = [
     ("Shia", "she"),
     ("Saudi", "Saadi"),
     ("Ali", "Alaa"),
+    ("Aden", "Eden"),  # a word-initial a is not e
+    ("Koran", "Korean"),  # a vowel beside another vowel is not a short vowel
+    ("Karim", "Karam"),
+    ("Dan", "Dean"),  # short keys: no vowel changes
+    ("Jon", "Jan"),
 ]
 
 

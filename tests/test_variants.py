@@ -1,0 +1,99 @@
+"""Which spellings a query word reaches in a real index, and the company evidence that decides
+between spellings the letters cannot tell apart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search import Engine, SearchRequest, index_corpus
+from search.variants import COMPANY_MIN_ARTICLES
+
+
+def _articles() -> list[dict[str, str]]:
+    rows = []
+    n = COMPANY_MIN_ARTICLES + 1
+    for i in range(n):
+        # Sunni and Sony share a spelling key (suni); their company differs.
+        rows.append(
+            {
+                "id": f"sunni{i}",
+                "title": "Iraq",
+                "body": f"Story {i}. Leaders of the Sunni tribes met Shia clerics in Baghdad "
+                "near Falluja, said Abadi.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"sony{i}",
+                "title": "Gadgets",
+                "body": f"Story {i}. Shares of Sony rose in Tokyo as Nintendo and Apple "
+                "fell, said Nikkei.",
+            }
+        )
+        # Hezbollah and Hizbollah: same key, same company.
+        rows.append(
+            {
+                "id": f"hez{i}",
+                "title": "Lebanon",
+                "body": f"Story {i}. Fighters of Hezbollah crossed from Lebanon, said "
+                "Nasrallah in Beirut.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"hiz{i}",
+                "title": "Lebanon",
+                "body": f"Story {i}. Fighters of Hizbollah crossed from Lebanon, said "
+                "Nasrallah in Beirut.",
+            }
+        )
+    # A spelling too rare to judge by company: the letters decide.
+    rows.append({"id": "rare", "title": "Lebanon", "body": "Then Hizballah fighters crossed."})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("variants")
+    corpus = root / "articles.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in _articles()), encoding="utf-8")
+    index_corpus(root / "index", [corpus])
+    with Engine(root / "index") as engine:
+        yield engine
+
+
+def found(engine: Engine, q: str) -> set[str]:
+    return {i.rstrip("0123456789") for i in engine.article_ids(SearchRequest.from_params(q))}
+
+
+def test_spellings_with_different_company_stay_apart(engine):
+    assert found(engine, "Sunni") == {"sunni"}
+    assert found(engine, "Sony") == {"sony"}
+
+
+def test_spellings_with_the_same_company_match(engine):
+    assert found(engine, "Hezbollah") == {"hez", "hiz", "rare"}
+    assert found(engine, "Hizbollah") == {"hez", "hiz", "rare"}
+
+
+def test_a_rare_spelling_is_judged_by_its_letters(engine):
+    assert found(engine, "Hizballah") == {"hez", "hiz", "rare"}
+
+
+def test_analysis_says_why(engine):
+    words = {w["word"]: w for w in engine.analyze(["Sunni", "Hezbollah"])}
+    sony = next(s for s in words["Sunni"]["spellings"] if s["spelling"] == "sony")
+    assert not sony["accepted"]
+    assert "different company" in sony["why"]
+    hiz = next(s for s in words["Hezbollah"]["spellings"] if s["spelling"] == "hizbollah")
+    assert hiz["accepted"]
+    assert "same company" in hiz["why"] and "nasrallah" in hiz["why"]
+
+
+def test_article_ids_lists_every_match_and_honours_filters(engine):
+    every = engine.article_ids(SearchRequest.from_params("Lebanon"))
+    assert len(every) == 2 * (COMPANY_MIN_ARTICLES + 1) + 1
+    dated = SearchRequest.from_params("Lebanon", date_from="2000-01-01")
+    assert engine.article_ids(dated) == []  # no article has a date
