@@ -41,13 +41,14 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Matching quality, index build of the five shared corpora (1 and 2 writer processes), then
+# Matching quality (spelling groups, common words, real text and Arabic script), index build of the five shared corpora (1 and 2 writer processes), then
 # query latency over an index of them kept in bench/out/.
 bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/index_corpora.py --procs 1 2
 	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
 	$(BIN)/python bench/common_words.py --index bench/out/index
+	$(BIN)/python bench/real_text.py --index bench/out/index
 	$(BIN)/python bench/query_latency.py --index bench/out/index
 	$(BIN)/python bench/api_latency.py --index bench/out/index
 
