@@ -146,7 +146,7 @@ def _typed_first(engine: Engine, spelling: str, using: set[str]) -> float:
 
 
 def _baseline(hits: dict[str, set[str]], codes: Callable[[str], set[str]], q: str) -> set[str]:
-    return set().union(*(hits.get(c, set()) for c in codes(q))) if codes(q) else set()
+    return set().union(set(), *(hits.get(c, set()) for c in codes(q)))
 
 
 @dataclass
@@ -207,42 +207,30 @@ def _worst(figures: list[Figures]) -> tuple[float, float]:
     return min(f.recall for f in figures), min(f.precision for f in figures)
 
 
-def summary(results: list[NameResult]) -> dict[str, object]:
-    varied = [r for r in results if r.varied]
-    rows: dict[str, object] = {}
-    for label, pick in (
-        ("ours (engine)", lambda r: r.ours),
-        *((b, (lambda r, b=b: r.baselines[b])) for b in BASELINES),
-    ):
-        figures = [pick(r) for r in varied]
-        rows[label] = {
-            "names passing": sum(all(_passes(f) for f in fs) for fs in figures),
-            "mean recall": round(sum(f.recall for fs in figures for f in fs) / _n(figures), 1),
-            "mean precision": round(
-                sum(f.precision for fs in figures for f in fs) / _n(figures), 1
-            ),
-        }
-    arabic_rows: dict[str, object] = {}
-    for label, pick2 in (
-        ("ours (engine)", lambda r: r.arabic),
-        *((b, (lambda r, b=b: r.arabic_baselines[b])) for b in BASELINES),
-    ):
-        figures2 = [pick2(r) for r in results]
-        arabic_rows[label] = {
-            "names passing": sum(_passes(f) for f in figures2),
-            "mean recall": round(sum(f.recall for f in figures2) / max(len(figures2), 1), 1),
-            "mean precision": round(sum(f.precision for f in figures2) / max(len(figures2), 1), 1),
-        }
+def _row(per_name: list[list[Figures]]) -> dict[str, float]:
+    """Names passing (every query of the name passes), mean recall and precision of queries."""
+    flat = [f for fs in per_name for f in fs]
+    n = max(len(flat), 1)
     return {
-        "names with several spellings in the corpora": len(varied),
-        "names in the corpora (Arabic-script test)": len(results),
-        "latin": rows,
-        "arabic": arabic_rows,
+        "names passing": sum(all(_passes(f) for f in fs) for fs in per_name),
+        "mean recall": round(sum(f.recall for f in flat) / n, 1),
+        "mean precision": round(sum(f.precision for f in flat) / n, 1),
     }
 
 
-def _n(figures: list[list[Figures]]) -> int:
-    return max(sum(len(fs) for fs in figures), 1)
+def summary(results: list[NameResult]) -> dict[str, object]:
+    varied = [r for r in results if r.varied]
+    latin = {"ours (engine)": _row([r.ours for r in varied])}
+    arabic = {"ours (engine)": _row([[r.arabic] for r in results])}
+    for b in BASELINES:
+        latin[b] = _row([r.baselines[b] for r in varied])
+        arabic[b] = _row([[r.arabic_baselines[b]] for r in results])
+    return {
+        "names with several spellings in the corpora": len(varied),
+        "names in the corpora (Arabic-script test)": len(results),
+        "latin": latin,
+        "arabic": arabic,
+    }
 
 
 def print_tables(results: list[NameResult], totals: dict[str, object]) -> None:

@@ -83,23 +83,20 @@ class VariantFinder:
         self.spellings = lru_cache(maxsize=4096)(self._spellings)
         self.company = lru_cache(maxsize=4096)(self._company)
         self._rarity = lru_cache(maxsize=65536)(self._rarity_of)
-        self._company_column: object | None = None
+        self._company_column = (
+            reader.column_reader("company") if reader.has_column("company") else None
+        )
 
     def _company(self, text: str) -> dict[str, float]:
         """The company of an exact-word term: name -> share of sampled articles that write it."""
-        if not self.reader.doc_frequency("body", text):
+        column = self._company_column
+        if column is None or not self.reader.doc_frequency("body", text):
             return {}
         docs = list(self.reader.postings("body", text).all_ids())
-        step = max(1, len(docs) // COMPANY_SAMPLE)
-        sample = docs[::step][:COMPANY_SAMPLE]
-        if self._company_column is None:
-            if not self.reader.has_column("company"):
-                return {}
-            self._company_column = self.reader.column_reader("company")
-        column = self._company_column
+        sample = docs[:: max(1, len(docs) // COMPANY_SAMPLE)][:COMPANY_SAMPLE]
         counts: Counter[str] = Counter()
         for n in sample:
-            raw = column[n]  # type: ignore[index]
+            raw = column[n]
             if raw:
                 counts.update(set(raw.decode("utf-8").split(SEPARATOR)) - {text})
         return {w: c / len(sample) for w, c in counts.items()}

@@ -14,11 +14,12 @@ from itertools import islice
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from search import Engine, IndexUnavailable, SearchRequest, index_corpus
 from search.errors import StrictSkipError
-from search.schema import ANALYZER_VERSION
-from search.store import META_FILE, read_meta
+from search.schema import ANALYZER_VERSION, build_schema
+from search.store import INDEX_NAME, META_FILE, read_meta
 
 ARTICLES = [
     {
@@ -445,15 +446,10 @@ def test_index_built_by_another_analyzer_version_is_refused_until_rebuilt(index_
 def test_rebuild_of_an_index_with_an_older_schema_uses_the_new_one(index_dir, corpus, procs):
     # An index written by an older version lacks fields added since; Whoosh's worker processes
     # open the index by themselves and must still see this version's schema.
-    from whoosh import index as whoosh_index
-
-    from search import store
-    from search.schema import build_schema
-
     old = build_schema()
     old.remove("company")
     index_dir.mkdir()
-    whoosh_index.create_in(str(index_dir), old, store.INDEX_NAME).writer().commit()
+    whoosh_index.create_in(str(index_dir), old, INDEX_NAME).writer().commit()
     (index_dir / META_FILE).write_text(json.dumps({"analyzer_version": "1"}), encoding="utf-8")
 
     summary = index_corpus(index_dir, [corpus], rebuild=True, procs=procs)

@@ -121,18 +121,16 @@ def key_distance(a: str, b: str) -> float:
     sa, sb = segments(a), segments(b)
     if _e_for_short_vowels(sa, sb):
         return 0.5
+    ia = [_indel_cost(sa, i) for i in range(len(sa))]
+    ib = [_indel_cost(sb, j) for j in range(len(sb))]
     prev = [0.0]
-    for j in range(len(sb)):
-        prev.append(prev[-1] + _indel_cost(sb, j))
-    for i in range(len(sa)):
-        cur = [prev[0] + _indel_cost(sa, i)]
-        for j in range(len(sb)):
+    for cost in ib:
+        prev.append(prev[-1] + cost)
+    for i, a_cost in enumerate(ia):
+        cur = [prev[0] + a_cost]
+        for j, b_cost in enumerate(ib):
             cur.append(
-                min(
-                    prev[j + 1] + _indel_cost(sa, i),
-                    cur[j] + _indel_cost(sb, j),
-                    prev[j] + _sub_cost(sa, i, sb, j),
-                )
+                min(prev[j + 1] + a_cost, cur[j] + b_cost, prev[j] + _sub_cost(sa, i, sb, j))
             )
         prev = cur
     return prev[-1]
