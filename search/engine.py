@@ -28,6 +28,7 @@ from search.querylang import Node, parse_query
 from search.request import SearchRequest
 from search.response import Article, Hit, SearchResponse, format_date
 from search.rules import exact_form, explain_match, fold, skeleton
+from search.rules.arabic_script import is_arabic, join_allah
 from search.snippets import Span, make_snippet, mark_all, to_html
 from search.suggest import did_you_mean, fewer_words
 from search.variants import Spelling, VariantFinder
@@ -387,12 +388,12 @@ class Engine:
     def analyze(self, words: list[str]) -> list[dict[str, object]]:
         """For each word: its analysis, and which spellings of the index it reaches, and why."""
         report = []
-        for word in words:
+        for word in join_allah(" ".join(words)).split():
             for token in query_tokens(word):
                 if token.article:
                     continue
                 ordinary = self._finder.query_word_is_ordinary(token.exact, token.key)
-                spellings = self._finder.spellings(token.exact, token.key)
+                spellings = self._finder.reach(token.original, token.exact, token.key)
                 report.append(
                     {
                         "word": token.original,
@@ -423,6 +424,8 @@ def _rule(query_word: str, spelling: Spelling) -> str:
     """Why the rules reach a spelling from a query word, in one phrase."""
     if spelling.tier == "alias":
         return f"alias of {query_word!r} in search/rules/aliases.json"
+    if spelling.tier == "script" or is_arabic(query_word):
+        return f"read from the Arabic letters of {query_word!r} (search/rules/arabic_latin.py)"
     # Both sides are names by now (the archive says so): compare them as names.
     return explain_match(_capitalized(query_word), _capitalized(spelling.text)).reason
 

@@ -158,7 +158,8 @@ class QueryBuilder:
         if positive:
             self.terms.exact.add(token.exact)
             self.terms.spellings.add(token.exact)
-        accepted = [s for s in self.finder.spellings(token.exact, token.key) if s.accepted]
+        reached = self.finder.reach(token.original, token.exact, token.key)
+        accepted = [s for s in reached if s.accepted]
         if positive and accepted:
             self.terms.varied.add(token.exact)
             for s in accepted:

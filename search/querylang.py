@@ -7,7 +7,9 @@
   ``Sadr Hezbollah OR Hizballah`` is ``Sadr AND (Hezbollah OR Hizballah)``);
 - ``( ... )`` groups; ``AND`` may be written but changes nothing.
 
-Operators are recognised in capitals only, so "or" and "not" stay ordinary words.
+Operators are recognised in capitals only, so "or" and "not" stay ordinary words. In Arabic
+script, a word and a following الله are one word, as Latin spellings write them (حزب الله:
+Hezbollah).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from search.errors import QueryError
+from search.rules.arabic_script import join_allah
 
 MAX_QUERY_CHARS = 1000
 
@@ -171,7 +174,7 @@ def parse_query(query: str) -> Node:
         )
     if not query.strip():
         raise QueryError("empty query: type at least one word")
-    tokens = _lex(query)
+    tokens = _lex(join_allah(query))
     depth = 0
     for tok in tokens:
         depth += {"(": 1, ")": -1}.get(tok.kind, 0)

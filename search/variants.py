@@ -7,7 +7,13 @@ every candidate spelling; each is then reached by a tier of matching:
 - ``key``: the same spelling key (Sairoon, Sairun, Sayirun all give ``sayrun``);
 - ``skeleton``: the same consonant skeleton and a small weighted distance between the keys
   (:func:`search.rules.keys_match`: Gaddafi and Kadhafi);
-- ``alias``: a group of the curated alias table (Hawler and Erbil).
+- ``alias``: a group of the curated alias table (Hawler and Erbil);
+- ``script``: for a word in Arabic script, the Latin spellings its letters can be read as
+  (:mod:`search.rules.arabic_latin`: القذافي reads as Gaddafi and Kadhafi). Arabic leaves short
+  vowels unwritten, so its letters often fit more than one name (عمر: Omar, Amir, Emir). The
+  reading with the usual letters (:func:`search.rules.arabic_latin.reading_cost`) and, among
+  those, the most uses, that is a name, is taken for the word; the spellings it reaches come
+  with it, and another reading only when it keeps the same company.
 
 and, being only a spelling, has to pass two tests of evidence from the archive. It must keep the
 same company as the query word (:mod:`search.rules.company`) when both are common enough to tell:
@@ -32,6 +38,8 @@ from whoosh.reading import IndexReader
 from search.analysis import SPELLING_SEP, spelling_term
 from search.rules import alias_keys, exact_form, is_name_like, keys_match, skeleton, spelling_key
 from search.rules.aliases import alias_groups
+from search.rules.arabic_latin import latin_pattern, reading_cost, skeleton_starts
+from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
 from search.rules.key import can_vary
 
@@ -46,7 +54,7 @@ COMPANY_SAMPLE = 40
 COMPANY_MIN_SIMILARITY = 0.05
 #: Tiers a spelling can be reached by, best first, with the weight of a match in each, relative
 #: to the exact spelling typed.
-TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2}
+TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2, "script": 0.35}
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class Spelling:
 
     text: str  # the exact-word term; a hyphenated compound is written with "-"
     key: str
-    tier: str  # "exact", "key", "alias" or "skeleton"
+    tier: str  # "exact", "key", "alias", "skeleton" or "script"
     name_uses: int  # uses written name-like
     uses: int  # all uses, in titles and bodies
     accepted: bool
@@ -82,6 +90,7 @@ class VariantFinder:
         self.reader = reader
         self.spellings = lru_cache(maxsize=4096)(self._spellings)
         self.company = lru_cache(maxsize=4096)(self._company)
+        self._readings_of = lru_cache(maxsize=1024)(self._readings)
         self._rarity = lru_cache(maxsize=65536)(self._rarity_of)
         self._company_column = (
             reader.column_reader("company") if reader.has_column("company") else None
@@ -216,3 +225,43 @@ class VariantFinder:
                         )
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
+
+    def reach(self, original: str, exact: str, key: str) -> tuple[Spelling, ...]:
+        """Every spelling a query word reaches: :meth:`spellings` for a word in Latin letters,
+        the Latin readings of a word in Arabic script (read from its letters as written: the
+        exact form merges ة into ه and ى into ي, which are read differently)."""
+        if is_arabic(original):
+            return self._readings_of(strip_marks(original))
+        return self.spellings(exact, key)
+
+    def _readings(self, word: str) -> tuple[Spelling, ...]:
+        """The Latin spellings of the index an Arabic-script word reads as (see the module
+        docstring), accepted or not: the word's reading first, then what it reaches."""
+        pattern = latin_pattern(word)
+        if pattern is None:
+            return ()
+        readings: list[tuple[int, Spelling]] = []
+        for start in sorted(skeleton_starts(word)):
+            for raw in self.reader.expand_prefix("spellings", start):
+                _, candidate, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
+                if can_vary(candidate) and pattern.fullmatch(candidate):
+                    cost = reading_cost(word, candidate) or 0
+                    name_uses = self._name_uses(text, candidate)
+                    readings.append((cost, self._judge(text, candidate, "script", name_uses)))
+        # The usual letters first, then the commonest: the word's reading.
+        readings.sort(key=lambda r: (r[0], -r[1].uses, r[1].text))
+        names = [s for _, s in readings if s.accepted]
+        if not names:
+            return tuple(s for _, s in readings)
+        anchor = names[0]
+        found = {anchor.text: replace(anchor, why=f"the reading; {anchor.why}")}
+        for spelling in self.spellings(anchor.text, anchor.key):
+            if spelling.accepted:
+                why = f"a spelling of {anchor.text!r}, the reading; {spelling.why}"
+                found.setdefault(spelling.text, replace(spelling, why=why))
+        for _, reading in readings:
+            if reading.text not in found:
+                if reading.accepted:
+                    reading = self._compare_company(anchor.text, reading)
+                found[reading.text] = reading
+        return tuple(found.values())

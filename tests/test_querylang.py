@@ -31,6 +31,8 @@ from search.querylang import And, Not, Or, Phrase, Word, parse_query, unparse
         ("or and not", And((Word("or"), Word("and"), Word("not")))),
         ("al-Sadr anti-US", And((Word("al-Sadr"), Word("anti-US")))),
         ("Qur'an", Word("Qur'an")),
+        ("حزب الله", Word("حزبالله")),  # a theophoric name is one word
+        ('"حسن نصر الله" لبنان', And((Phrase(("حسن", "نصرالله")), Word("لبنان")))),
         ("-Sadr protest", And((Not(Word("Sadr")), Word("protest")))),
     ],
 )

@@ -20,6 +20,7 @@ SHARED = ROOT.parent / "shared"
 FINGERPRINTS = {
     "1": "67b5ff2eaeeba5fe",
     "2": "c27d4d1d51c34f1c",
+    "3": "3b153ab0729fe4b1",
 }
 
 

@@ -51,6 +51,18 @@ def _articles() -> list[dict[str, str]]:
         )
     # A spelling too rare to judge by company: the letters decide.
     rows.append({"id": "rare", "title": "Lebanon", "body": "Then Hizballah fighters crossed."})
+    # Latin spellings an Arabic-script query must reach, and lookalikes it must not.
+    for id_, body in [
+        ("qad1", "Muammar Gaddafi spoke in Tripoli."),
+        ("qad2", "Colonel Kadhafi left Sirte."),
+        ("hamas", "Hamas fighters held Gaza."),
+        ("hms", "The HMS Belfast sailed."),
+        ("koran", "He read the Koran in Najaf."),
+        ("korean", "The Korean won rose in Seoul."),
+        ("houthi", "Houthi rebels took Sanaa."),
+        ("house", "The White House said nothing."),
+    ]:
+        rows.append({"id": id_, "title": "World", "body": body})
     return rows
 
 
@@ -97,3 +109,35 @@ def test_article_ids_lists_every_match_and_honours_filters(engine):
     assert len(every) == 2 * (COMPANY_MIN_ARTICLES + 1) + 1
     dated = SearchRequest.from_params("Lebanon", date_from="2000-01-01")
     assert engine.article_ids(dated) == []  # no article has a date
+
+
+@pytest.mark.parametrize(
+    ("arabic", "expected"),
+    [
+        ("القذافي", {"qad"}),  # Gaddafi and Kadhafi
+        ("حزب الله", {"hez", "hiz", "rare"}),  # two words, one name
+        ("حزب   الله", {"hez", "hiz", "rare"}),
+        ("حِزْبُ الله", {"hez", "hiz", "rare"}),  # vowel marks
+        ("حماس", {"hamas"}),  # not HMS: Arabic is not romanised letter by letter
+        ("القرآن", {"koran"}),  # not Korean: no short vowel before a long one
+        ("الحوثي", {"houthi"}),  # not House
+    ],
+)
+def test_arabic_script_finds_latin_spellings(engine, arabic, expected):
+    assert found(engine, arabic) == expected
+
+
+def test_hms_is_not_hamas(engine):
+    assert found(engine, "HMS") == {"hms"}
+
+
+def test_analysis_explains_an_arabic_reading(engine):
+    [word] = engine.analyze(["القذافي"])
+    assert word["key"] == ""
+    reached = {s["spelling"]: s for s in word["spellings"]}
+    # ق read as k is the usual letter: Kadhafi is the reading, Gaddafi a spelling of it.
+    assert reached["kadhafi"]["tier"] == "script"
+    assert reached["kadhafi"]["accepted"]
+    assert "Arabic letters" in reached["kadhafi"]["why"]
+    assert reached["gaddafi"]["accepted"]
+    assert "a spelling of 'kadhafi'" in reached["gaddafi"]["why"]

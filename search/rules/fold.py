@@ -4,6 +4,9 @@ Order matters: letters whose ASCII spelling is a digraph in Turkish, Kurdish and
 romanisation (ş -> sh, ç -> ch) are mapped first, because NFKD would otherwise strip the cedilla
 and leave a bare s or c. Then NFKD drops the remaining combining marks (macrons, dots below,
 circumflexes), and unidecode handles whatever is left (other scripts, ligatures, ß -> ss).
+Arabic script is not romanised: a word in it keeps its letters, normalised
+(:mod:`search.rules.arabic_script`), so that حماس is not the English HMS; how it reaches Latin
+spellings is :mod:`search.rules.arabic_latin`'s job.
 All the marks that stand for an apostrophe, an ayn or a hamza become one ASCII apostrophe.
 """
 
@@ -13,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 
 from unidecode import unidecode
+
+from search.rules.arabic_script import is_arabic, normalize
 
 __all__ = ["APOSTROPHES", "fold", "strip_possessive"]
 
@@ -49,13 +54,16 @@ _TABLE = str.maketrans({**_LETTERS, **{c: "'" for c in APOSTROPHES}})
 
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """Fold one token to lowercase ASCII, keeping apostrophes (as ``'``).
+    """Fold one token to lowercase ASCII, keeping apostrophes (as ``'``); Arabic script is
+    normalised instead.
 
     >>> fold("Pêşmerge"), fold("Erdoğan"), fold("Qur’ān"), fold("Straße")
     ('peshmerge', 'erdogan', "qur'an", 'strasse')
     """
     if word.isascii() and "`" not in word:
         return word.lower()
+    if is_arabic(word):
+        return normalize(word)
     text = word.translate(_TABLE)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))

@@ -25,7 +25,7 @@ from search.rules.fold import strip_possessive
         ("Saʼid", "sa'id"),
         ("Sa`id", "sa'id"),
         ("Straße", "strasse"),
-        ("سائرون", "syrwn"),
+        ("سائرون", "سائرون"),  # Arabic script is normalised, not romanised
         ("", ""),
     ],
 )
