@@ -52,6 +52,10 @@ COMPANY_MIN_ARTICLES = 4
 COMPANY_SAMPLE = 40
 #: Below this similarity of company, two spellings are taken for different names.
 COMPANY_MIN_SIMILARITY = 0.05
+#: A word in fewer than COMPANY_MIN_ARTICLES articles is too rare to profile, but when its
+#: articles write at least this many names and not one of them is in the company of a common
+#: spelling it would match by skeleton, it is a stranger (Korn, the band, for Koran).
+RARE_MIN_NAMES = 3
 #: Tiers a spelling can be reached by, best first, with the weight of a match in each, relative
 #: to the exact spelling typed.
 TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2, "script": 0.35}
@@ -176,13 +180,30 @@ class VariantFinder:
         """Reject a spelling whose company differs from the query word's (both common)."""
         evidence = self.company_evidence(exact, spelling.text)
         if evidence is None:
-            return spelling
+            return self._compare_rare_company(exact, spelling)
         score, shared = evidence
         names = f" (both name {', '.join(shared)})" if shared else ""
         if score < COMPANY_MIN_SIMILARITY:
             why = f"different company: similarity {score:.2f} < {COMPANY_MIN_SIMILARITY}{names}"
             return replace(spelling, accepted=False, why=why)
         return replace(spelling, why=f"{spelling.why}; same company: {score:.2f}{names}")
+
+    def _compare_rare_company(self, exact: str, spelling: Spelling) -> Spelling:
+        """Reject a spelling reached by looser letters than a shared key (the skeleton, a
+        reading of Arabic script) when one of the two words is common, the other too rare to
+        profile, and the rare one's articles name several names, none in the common one's
+        company. A shared key is the same name written another way, and different people
+        share a name (Osama, Usama): it needs no such evidence."""
+        counts = self.documents(exact), self.documents(spelling.text)
+        if spelling.tier == "key" or min(counts) == 0 or max(counts) < COMPANY_MIN_ARTICLES:
+            return spelling
+        rare, common = (exact, spelling.text) if counts[0] < counts[1] else (spelling.text, exact)
+        theirs, ours = self.company(rare), self.company(common)
+        if len(theirs) < RARE_MIN_NAMES or not ours or set(ours) & set(theirs):
+            return spelling
+        sample = ", ".join(sorted(theirs, key=lambda w: (-theirs[w], w))[:3])
+        why = f"a stranger: {rare!r} is written with {sample}, none in the company of {common!r}"
+        return replace(spelling, accepted=False, why=why)
 
     def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
         """Every spelling of the index reached from a query word, accepted or not, best first.

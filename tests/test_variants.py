@@ -43,6 +43,13 @@ def _articles() -> list[dict[str, str]]:
         )
         rows.append(
             {
+                "id": f"koran{i}",
+                "title": "Faith",
+                "body": f"Story {i}. Pilgrims read the Koran in Najaf, said Sistani in Karbala.",
+            }
+        )
+        rows.append(
+            {
                 "id": f"hiz{i}",
                 "title": "Lebanon",
                 "body": f"Story {i}. Fighters of Hizbollah crossed from Lebanon, said "
@@ -57,7 +64,9 @@ def _articles() -> list[dict[str, str]]:
         ("qad2", "Colonel Kadhafi left Sirte."),
         ("hamas", "Hamas fighters held Gaza."),
         ("hms", "The HMS Belfast sailed."),
-        ("koran", "He read the Koran in Najaf."),
+        # Korn is one letter from Koran (same skeleton), too rare to profile, and its article
+        # names nothing the Koran's articles name: a stranger.
+        ("korn", "Tonight Korn played in Boston with Slipknot and Metallica, said Davis."),
         ("korean", "The Korean won rose in Seoul."),
         ("houthi", "Houthi rebels took Sanaa."),
         ("house", "The White House said nothing."),
@@ -92,6 +101,14 @@ def test_spellings_with_the_same_company_match(engine):
 
 def test_a_rare_spelling_is_judged_by_its_letters(engine):
     assert found(engine, "Hizballah") == {"hez", "hiz", "rare"}
+
+
+def test_a_rare_spelling_in_strange_company_is_a_stranger(engine):
+    assert found(engine, "Koran") == {"koran"}
+    [word] = engine.analyze(["Koran"])
+    korn = next(s for s in word["spellings"] if s["spelling"] == "korn")
+    assert not korn["accepted"]
+    assert "a stranger" in korn["why"] and "metallica" in korn["why"]
 
 
 def test_analysis_says_why(engine):
