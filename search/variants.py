@@ -12,8 +12,9 @@ every candidate spelling; each is then reached by a tier of matching:
   (:mod:`search.rules.arabic_latin`: القذافي reads as Gaddafi and Kadhafi). Arabic leaves short
   vowels unwritten, so its letters often fit more than one name (عمر: Omar, Amir, Emir). The
   reading with the usual letters (:func:`search.rules.arabic_latin.reading_cost`) and, among
-  those, the most uses, that is a name, is taken for the word; the spellings it reaches come
-  with it, and another reading only when it keeps the same company.
+  those, the most uses, that is a name, is taken for the word, with the spellings it reaches by
+  the tiers above; the other names the letters fit are left out (company is too weak a signal
+  between unrelated names: Mike keeps company enough like Mecca's).
 
 and, being only a spelling, has to pass two tests of evidence from the archive. It must keep the
 same company as the query word (:mod:`search.rules.company`) when both are common enough to tell:
@@ -283,6 +284,7 @@ class VariantFinder:
         for _, reading in readings:
             if reading.text not in found:
                 if reading.accepted:
-                    reading = self._compare_company(anchor.text, reading)
+                    why = f"another name the letters fit, not a spelling of {anchor.text!r}"
+                    reading = replace(reading, accepted=False, why=f"{why}; {reading.why}")
                 found[reading.text] = reading
         return tuple(found.values())
