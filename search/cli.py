@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this source (repeat for several)",
     )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help=(
+            "exact spelling only: search each word as typed (case, accents and a plural or "
+            "possessive s aside), reaching no other spellings (Sayirun finds Sayirun, not Sairoon)"
+        ),
+    )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
 
     p = commands.add_parser(
@@ -226,6 +234,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
         sources=args.source,
+        exact=args.exact,
     )
     with Engine(index_dir) as engine:
         response = engine.search(request)
@@ -337,6 +346,8 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
     total = response.total
     noun = "result" if total == 1 else "results"
     what = f"for {response.query['q']}" if response.query["q"] else "(every article)"
+    if response.query.get("exact"):
+        what += ", exact spelling only"
     print(f"{total:,} {noun} {what} ({response.took_ms:.1f} ms)", file=out)
     for hit in response.hits:
         print(file=out)

@@ -125,7 +125,7 @@ class Engine:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
-        builder = QueryBuilder(self._finder)
+        builder = QueryBuilder(self._finder, exact=request.exact)
         query = builder.build(request.node) if request.node else wq.Every()
         chosen = self._source_names(request)
         # One unscored pass over the matches gives the exact total and the source facet at once
@@ -182,7 +182,8 @@ class Engine:
         What a search counts in ``total``, without ranking or paging: for exports and for
         measuring recall.
         """
-        query = QueryBuilder(self._finder).build(request.node) if request.node else wq.Every()
+        builder = QueryBuilder(self._finder, exact=request.exact)
+        query = builder.build(request.node) if request.node else wq.Every()
         docs, _ = self._matches(query, request.date_from, request.date_to)
         allowed = self._allowed(docs, self._source_names(request))
         ids = self._searcher.reader().column_reader("id")
@@ -198,7 +199,7 @@ class Engine:
         """Fill in "did you mean", and for an empty result the queries that would find more."""
 
         def count(other: Node, filtered: bool = True) -> int:
-            query = QueryBuilder(self._finder).build(other)
+            query = QueryBuilder(self._finder, exact=request.exact).build(other)
             if not filtered:
                 return _total(self._matches(query, None, None)[1], [])
             return _total(self._matches(query, request.date_from, request.date_to)[1], chosen)
@@ -272,9 +273,10 @@ class Engine:
 
     # Reading ----------------------------------------------------------------------------------
 
-    def article(self, article_id: str, q: str = "") -> Article:
-        """One article, with every word the query ``q`` matched marked."""
-        builder = QueryBuilder(self._finder)
+    def article(self, article_id: str, q: str = "", exact: bool = False) -> Article:
+        """One article, with every word the query ``q`` matched marked (with ``exact``, as the
+        search for the words as typed only matched them)."""
+        builder = QueryBuilder(self._finder, exact=exact)
         node = parse_query(q) if q.strip() else None
         if node is not None:
             builder.build(node)
@@ -300,6 +302,7 @@ class Engine:
             url=fields.get("url", ""),
             body=body,
             q=q.strip(),
+            exact=exact,
             title_html=to_html(mark_all(title, title_spans)),
             paragraphs_html=paragraphs,
             matched=list(matched.values()),

@@ -82,13 +82,11 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _document(article: Article, digest: str) -> dict[str, object]:
+def _document(article: Article, digest: str, variants: bool) -> dict[str, object]:
     doc: dict[str, object] = {
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "spellings": f"{article.title}\n{article.body}",
-        "company": SEPARATOR.join(article_company(article.body)).encode("utf-8"),
         "undated": int(article.date is None),
         "source": article.source,
         "url": article.url,
@@ -97,6 +95,9 @@ def _document(article: Article, digest: str) -> dict[str, object]:
     }
     if article.date is not None:
         doc["date"] = article.date
+    if variants:
+        doc["spellings"] = f"{article.title}\n{article.body}"
+        doc["company"] = SEPARATOR.join(article_company(article.body)).encode("utf-8")
     return doc
 
 
@@ -203,8 +204,14 @@ def index_corpus(
     strict: bool = False,
     progress: Progress | None = None,
     on_skip: Callable[[Skip], None] | None = None,
+    variants: bool = True,
 ) -> IndexSummary:
-    """Bring the index at ``index_dir`` up to date with the corpus files under ``paths``."""
+    """Bring the index at ``index_dir`` up to date with the corpus files under ``paths``.
+
+    ``variants=False`` leaves out the fields that other spellings are found by (``spellings``
+    and ``company``): such an index is searched by exact words only. It exists to measure what
+    those fields cost (bench/matching_cost.py); the command line always writes them.
+    """
     started = time.monotonic()
     paths = list(paths)
     progress = progress or Progress(enabled=False)
@@ -243,7 +250,7 @@ def index_corpus(
                         on_skip(record)
                     continue
                 seen[record.id] = f"{record.origin}:{record.line}"
-                _index_article(writer, record, existing, summary)
+                _index_article(writer, record, existing, summary, variants)
         roots = [p.resolve() for p in paths]
         for doc_id, (_, origin) in existing.items():
             if doc_id not in seen and _covered(origin, roots):
@@ -282,6 +289,7 @@ def _index_article(
     article: Article,
     existing: dict[str, tuple[str, str]],
     summary: IndexSummary,
+    variants: bool,
 ) -> None:
     digest = content_hash(article)
     previous = existing.get(article.id)
@@ -293,4 +301,4 @@ def _index_article(
         summary.updated += 1
     else:
         summary.added += 1
-    writer.add_document(**_document(article, digest))
+    writer.add_document(**_document(article, digest, variants))

@@ -8,6 +8,10 @@ that writes what the user typed therefore ranks first.
 
 A phrase becomes the exact phrase, OR a sequence of per-word OR groups of spellings, which is how
 "Moqtada al-Sadr" finds "Muqtada al-Sadr" (and "Muqtada as-Sadr", and "Muqtada Sadr").
+
+With ``exact`` (the search's "exact spelling only" switch) no other spelling is reached: each
+word is its exact-word term alone, and a phrase (or a name written with its article, "al-Sadr")
+the exact phrase alone.
 """
 
 from __future__ import annotations
@@ -80,11 +84,13 @@ def _idf(doc_count: int, doc_frequency: int) -> float:
 
 
 class QueryBuilder:
-    """Builds Whoosh queries for one reader (its vocabulary decides the spellings reached)."""
+    """Builds Whoosh queries for one reader (its vocabulary decides the spellings reached);
+    with ``exact``, for the words as typed only."""
 
-    def __init__(self, finder: VariantFinder) -> None:
+    def __init__(self, finder: VariantFinder, exact: bool = False) -> None:
         self.finder = finder
         self.reader = finder.reader
+        self.exact = exact
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
@@ -116,7 +122,7 @@ class QueryBuilder:
         if len(tokens) == 1:
             return self._token(tokens[0], positive)
         names = [t for t in tokens if not t.article]
-        if len(names) == 1:
+        if len(names) == 1 and not self.exact:
             # "al-Sadr": the exact form with its article, or any spelling of the name alone.
             return wq.Or([*self._exact_phrases(tokens), self._token(names[0], positive)])
         return self._phrase(text, positive)
@@ -129,6 +135,8 @@ class QueryBuilder:
             return self._token(tokens[0], positive)
         alternatives = self._exact_phrases(tokens)
         groups = {id(t): self._spellings(t, positive) for t in tokens}
+        if self.exact:
+            return wq.Or(alternatives)
         variants = _article_variants(tokens)
         if any(groups.values()) or len(variants) > 1:
             for variant in variants:
@@ -158,6 +166,8 @@ class QueryBuilder:
         if positive:
             self.terms.exact.add(token.exact)
             self.terms.spellings.add(token.exact)
+        if self.exact:
+            return []
         reached = self.finder.reach(token.original, token.exact, token.key)
         accepted = [s for s in reached if s.accepted]
         if positive and accepted:

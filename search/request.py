@@ -43,6 +43,19 @@ def parse_date_bound(value: str, name: str, end: bool) -> datetime:
     return datetime.combine(last, time.max)
 
 
+def parse_flag(value: str | bool | None, name: str) -> bool:
+    """An on/off parameter: ``1`` or ``true``, ``0`` or ``false`` (any case); unset or empty is
+    off."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = value.strip().lower()
+    if text in ("", "0", "false"):
+        return False
+    if text in ("1", "true"):
+        return True
+    raise QueryError(f"{name} must be 1, true, 0 or false, not {value!r}")
+
+
 def _positive_int(value: str | int, name: str, maximum: int) -> int:
     try:
         number = int(str(value).strip())
@@ -65,6 +78,7 @@ class SearchRequest:
     date_from: datetime | None = None
     date_to: datetime | None = None
     sources: tuple[str, ...] = field(default_factory=tuple)
+    exact: bool = False  # each word as written only: no other spellings reached
 
     @classmethod
     def from_params(
@@ -76,6 +90,7 @@ class SearchRequest:
         date_from: str | None = None,
         date_to: str | None = None,
         sources: list[str] | tuple[str, ...] = (),
+        exact: str | bool | None = None,
     ) -> SearchRequest:
         q = q or ""
         node = parse_query(q) if q.strip() else None
@@ -97,6 +112,7 @@ class SearchRequest:
             date_from=start,
             date_to=end,
             sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
+            exact=parse_flag(exact, "exact"),
         )
 
     @property
@@ -114,4 +130,5 @@ class SearchRequest:
             "from": self.date_from.date().isoformat() if self.date_from else None,
             "to": self.date_to.date().isoformat() if self.date_to else None,
             "source": list(self.sources),
+            "exact": self.exact,
         }

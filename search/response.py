@@ -109,6 +109,7 @@ class Article:
     url: str
     body: str
     q: str
+    exact: bool  # the query's words were marked as typed only
     title_html: str
     paragraphs_html: list[str]
     matched: list[str]
@@ -123,6 +124,7 @@ class Article:
             "url": self.url,
             "body": self.body,
             "q": self.q,
+            "exact": self.exact,
             "title_html": self.title_html,
             "paragraphs_html": self.paragraphs_html,
             "matched": self.matched,

@@ -225,6 +225,27 @@ def test_query_sayirun_finds_both_seed_spellings_marked(run_cli, seeds_index):
     assert len(re.findall(r"^ {5}no source · no date · score \d+\.\d\d$", out, re.M)) == 2
 
 
+def test_query_exact_finds_the_typed_spelling_alone(run_cli, seeds_index):
+    result = run_cli("query", "--exact", "--index", seeds_index, "Sayirun")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("1 result for Sayirun, exact spelling only (")
+    assert "[Sayirun]" in out and "Sairoon" not in out and "[Sairun]" not in out
+    assert "spellings reached: sayirun (1)" in out
+    response = json.loads(
+        run_cli("query", "--json", "--exact", "--index", seeds_index, "Sayirun").stdout
+    )
+    assert response["query"]["exact"] is True and response["total"] == 1
+    assert [hit["matched"] for hit in response["hits"]] == [["Sayirun"]]
+
+
+def test_query_help_says_what_exact_does(run_cli):
+    help_text = " ".join(run_cli("query", "--help").stdout.split())
+    assert "--exact exact spelling only: search each word as typed" in help_text
+    assert "reaching no other spellings" in help_text
+
+
 def test_query_json_over_the_seeds(run_cli, seeds_index):
     result = run_cli("query", "--json", "--index", seeds_index, "Sayirun")
 
@@ -291,6 +312,7 @@ def test_query_json_filters_sorts_and_pages(run_cli, fakes_index):
         "from": "2016-01-01",
         "to": "2016-06-30",
         "source": ["ALAlam"],
+        "exact": False,
     }
     assert response["total"] > 10
     assert response["page"] == 2

@@ -231,6 +231,7 @@ def test_response_json_shape(engine):
         "from": None,
         "to": None,
         "source": [],
+        "exact": False,
     }
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}
@@ -301,6 +302,36 @@ def test_did_you_mean_is_never_offered_when_it_would_not_find_more(engine):
     assert search(engine, "Zqxv").suggestion is None
 
 
+# Exact spelling only ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "every_spelling", "as_typed"),
+    [
+        ("Sayirun", {"s1", "s2", "s3"}, {"s3"}),
+        ("Sairun", {"s1", "s2", "s3"}, {"s2"}),
+        ("Gaddafi", {"g1", "g2", "g3"}, {"g1"}),
+        ("Hizballah", {"h1", "h2"}, {"h2"}),
+        ("Moqtada al-Sadr", {"p1", "p2"}, {"p2"}),
+        ('"Muqtada al-Sadr"', {"p1"}, {"p1"}),
+        ('"Moqtada al-Sadr"', {"p1"}, set()),
+        ("Libya -Qaddafi", set(), {"g1"}),
+        ("Kirkuk", {"k1", "k2", "u1"}, {"k1", "k2", "u1"}),
+    ],
+)
+def test_exact_spelling_only_finds_the_words_as_typed(engine, query, every_spelling, as_typed):
+    assert set(ids(search(engine, query))) == every_spelling
+    assert set(ids(search(engine, query, exact="1"))) == as_typed
+
+
+def test_exact_spelling_only_marks_and_lists_the_typed_spelling_alone(engine):
+    response = search(engine, "Sayirun", exact="true")
+    assert response.query["exact"] is True
+    assert [(hit.id, hit.matched) for hit in response.hits] == [("s3", ["Sayirun"])]
+    assert response.hits[0].snippet_html == "<mark>Sayirun</mark> joined the talks."
+    assert response.spellings == {"sayirun": 1}
+
+
 def test_article_marks_every_match_of_the_query(engine):
     article = engine.article("p2", "Muqtada al-Sadr")
     assert article.title == "Protest"
@@ -309,6 +340,13 @@ def test_article_marks_every_match_of_the_query(engine):
     ]
     assert article.matched == ["Moqtada", "Sadr"]
     assert article.to_json()["q"] == "Muqtada al-Sadr"
+
+
+def test_article_marks_the_words_as_typed_under_exact_spelling_only(engine):
+    article = engine.article("p2", "Muqtada al-Sadr", exact=True)
+    assert article.paragraphs_html == ["Moqtada met the press; <mark>al-Sadr</mark> spoke later."]
+    assert article.matched == ["Sadr"]
+    assert article.to_json()["exact"] is True
 
 
 def test_article_without_a_query_marks_nothing(engine):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search import Engine, IndexUnavailable, SearchRequest, index_corpus
+from search import Engine, IndexUnavailable, SearchRequest, index_corpus, store
 from search.errors import StrictSkipError
 from search.schema import ANALYZER_VERSION, build_schema
 from search.store import INDEX_NAME, META_FILE, read_meta
@@ -277,6 +277,33 @@ def test_failed_strict_first_run_does_not_block_the_next_run(index_dir, tmp_path
     summary = index_corpus(index_dir, [bad])
 
     assert (summary.added, summary.skipped, summary.documents) == (3, 1, 3)
+
+
+# Without the key fields -------------------------------------------------------------------------
+
+
+def test_an_index_without_the_key_fields_is_searched_by_exact_words(tmp_path, shared):
+    plain, keyed = tmp_path / "plain", tmp_path / "keyed"
+    index_corpus(plain, [shared / "seeds"], variants=False)
+    index_corpus(keyed, [shared / "seeds"])
+    ix = store.open_dir(plain)
+    with ix.reader() as reader:
+        assert reader.doc_count() == 2
+        assert list(reader.field_terms("spellings")) == []
+        company = reader.column_reader("company")
+        assert [company[n] for n in range(2)] == [b"", b""]
+    with Engine(plain) as without_keys, Engine(keyed) as with_keys:
+        # Exact spelling only finds what it finds in the full index; without the switch, no
+        # other spelling is reached either.
+        for q in ("Sayirun", '"Muqtada al-Sadr"', "Sadr -Sairoon"):
+            exact = SearchRequest.from_params(q, exact="1")
+            expected = _by_id(with_keys.search(exact))
+            assert _by_id(without_keys.search(exact)) == expected, q
+            found = without_keys.search(SearchRequest.from_params(q))
+            assert {hit.id for hit in found.hits} == set(expected), q
+        sayirun = without_keys.search(SearchRequest.from_params("Sayirun"))
+        assert sayirun.total == 1 and sayirun.spellings == {"sayirun": 1}
+        assert with_keys.search(SearchRequest.from_params("Sayirun")).total == 2
 
 
 # Several writer processes -----------------------------------------------------------------------

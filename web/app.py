@@ -24,7 +24,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from search import Engine, SearchResponse, store
-from search.errors import SearchError
+from search.errors import QueryError, SearchError
+from search.request import parse_flag
 from search.response import Article
 from web import views
 from web.openapi import openapi_spec
@@ -76,7 +77,7 @@ async def home(request: Request) -> Response:
     if request.url.query:  # a search typed into the address bar: "/?q=Sadr"
         return RedirectResponse(f"/search?{request.url.query}", status_code=303)
     info = await _run(request, lambda engine: engine.info())
-    context = {"info": views.public_info(info), "q": "", "json_url": "/api/info"}
+    context = {"info": views.public_info(info), "q": "", "exact": False, "json_url": "/api/info"}
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -89,7 +90,8 @@ async def _article(request: Request) -> Article:
     check_params(request.query_params, ARTICLE_PARAMS)
     article_id = request.path_params["article_id"]
     q = request.query_params.get("q", "")
-    return await _run(request, lambda engine: engine.article(article_id, q))
+    exact = parse_flag(request.query_params.get("exact"), "exact")
+    return await _run(request, lambda engine: engine.article(article_id, q, exact))
 
 
 async def search_page(request: Request) -> Response:
@@ -97,6 +99,7 @@ async def search_page(request: Request) -> Response:
     context = {
         "r": response.to_json(),
         "q": response.query["q"],
+        "exact": response.query["exact"],
         "json_url": _json_twin(request, "/api/search"),
     }
     return templates.TemplateResponse(request, "search.html", context)
@@ -107,6 +110,7 @@ async def article_page(request: Request) -> Response:
     context = {
         "a": article.to_json(),
         "q": article.q,
+        "exact": article.exact,
         "json_url": _json_twin(request, views.article_path(article.id, api=True)),
     }
     return templates.TemplateResponse(request, "article.html", context)
@@ -149,9 +153,18 @@ def _error(request: Request, status: int, message: str) -> Response:
         "title": STATUS_TITLES.get(status, "Error"),
         "message": message,
         "q": request.query_params.get("q", "") if status < 500 else "",
+        "exact": status < 500 and _exact_asked(request),
         "json_url": None,
     }
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def _exact_asked(request: Request) -> bool:
+    """Whether the request asked for exact spelling only (False when it said so badly)."""
+    try:
+        return parse_flag(request.query_params.get("exact"), "exact")
+    except QueryError:
+        return False
 
 
 async def search_error(request: Request, exc: Exception) -> Response:

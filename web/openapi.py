@@ -20,6 +20,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "from": _DATE,
     "to": _DATE,
     "source": {"type": "array", "items": {"type": "string"}},
+    "exact": {"type": "boolean", "default": False},
 }
 
 
@@ -45,6 +46,7 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _ALTERNATIVE = _object({"q": _STR, "total": _INT})
 
@@ -78,6 +80,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "from": _NULLABLE_STR,
                     "to": _NULLABLE_STR,
                     "source": {"type": "array", "items": _STR},
+                    "exact": {**_BOOL, "description": "exact spelling only"},
                 }
             ),
             "total": _INT,
@@ -120,6 +123,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "url": _STR,
             "body": _STR,
             "q": _STR,
+            "exact": _BOOL,
             "title_html": _STR,
             "paragraphs_html": {"type": "array", "items": _STR},
             "matched": {"type": "array", "items": _STR},

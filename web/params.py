@@ -17,9 +17,13 @@ SEARCH_PARAMS = {
     "from": "first date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
     "to": "last date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
     "source": "only this source, case-insensitive; repeat for several",
+    "exact": "1 or true: exact spelling only, each word as typed, no other spellings (default 0)",
 }
 REPEATABLE = {"source"}
-ARTICLE_PARAMS = {"q": "the query whose matches to mark"}
+ARTICLE_PARAMS = {
+    "q": "the query whose matches to mark",
+    "exact": "1 or true: mark the query's words as typed only, as an exact search matched them",
+}
 
 
 def check_params(params: QueryParams, known: dict[str, str]) -> None:
@@ -43,4 +47,5 @@ def search_request(params: QueryParams) -> SearchRequest:
         date_from=params.get("from"),
         date_to=params.get("to"),
         sources=params.getlist("source"),
+        exact=params.get("exact"),
     )

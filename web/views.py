@@ -25,6 +25,7 @@ def search_url(
     page: int = 1,
     sources: object = _UNSET,
     dates: bool = True,
+    exact: object = _UNSET,
 ) -> str:
     """``/search`` for the query echoed in a response, with some parameters changed.
 
@@ -44,6 +45,8 @@ def search_url(
     pairs += [("source", name) for name in chosen]  # type: ignore[attr-defined]
     if query.get("size") not in (None, DEFAULT_SIZE):
         pairs.append(("size", query["size"]))
+    if query.get("exact") if exact is _UNSET else exact:
+        pairs.append(("exact", 1))
     if page != 1:
         pairs.append(("page", page))
     return "/search?" + urlencode(pairs) if pairs else "/search"
@@ -64,10 +67,14 @@ def article_path(article_id: str, api: bool = False) -> str:
     return f"{'/api' if api else ''}/articles/{quote(article_id, safe='')}"
 
 
-def article_url(article_id: str, q: str = "") -> str:
-    """An article's page, carrying the query so that its matches are marked there."""
+def article_url(article_id: str, q: str = "", exact: bool = False) -> str:
+    """An article's page, carrying the query (and exact spelling only, if asked) so that its
+    matches are marked there."""
     path = article_path(article_id)
-    return f"{path}?{urlencode({'q': q})}" if q else path
+    pairs: list[tuple[str, object]] = [("q", q)] if q else []
+    if exact:
+        pairs.append(("exact", 1))
+    return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
 def human_date(value: str | None) -> str:

@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from search import Engine, SearchRequest
+from search.rules import exact_form
 from web import create_app
 
 
@@ -113,6 +114,7 @@ def test_the_page_renders_from_the_same_response_as_its_json_twin(fakes_client):
         "from": None,
         "to": None,
         "source": [],
+        "exact": False,
     }
     text = plain(page.text)
     for hit in data["hits"]:
@@ -176,6 +178,45 @@ def test_repeated_sources_are_combined(fakes_client):
     both = fakes_client.get("/api/search?q=Aleppo&source=tass&source=nna").json()
     assert both["total"] == both["sources"].get("tass", 0) + both["sources"].get("nna", 0)
     assert {h["source"] for h in both["hits"]} <= {"tass", "nna"}
+
+
+def test_exact_spelling_only_finds_the_typed_spelling_alone(fakes_client):
+    every = fakes_client.get("/api/search", params={"q": "Hezbollah", "size": "100"}).json()
+    exact = fakes_client.get("/api/search?q=Hezbollah&size=100&exact=1").json()
+    assert {"hezbollah", "hizballah"} <= set(every["spellings"])
+    assert exact["query"]["exact"] is True and every["query"]["exact"] is False
+    assert 0 < exact["total"] < every["total"]
+    assert exact["spellings"] == {"hezbollah": exact["total"]}
+    assert {exact_form(w) for hit in exact["hits"] for w in hit["matched"]} == {"hezbollah"}
+    assert {hit["id"] for hit in exact["hits"]} < {hit["id"] for hit in every["hits"]}
+
+
+def test_the_exact_box_is_on_every_page_and_kept_through_the_links(fakes_client):
+    home = Page(fakes_client.get("/").text)
+    box = home.find("input", id="exact", name="exact", type="checkbox", value="1")
+    assert box and "checked" not in box[0]
+    assert home.find("label", **{"for": "exact"})
+    html = fakes_client.get("/search", params={"q": "Hezbollah", "size": "5", "exact": "1"}).text
+    page = Page(html)
+    assert "checked" in page.find("input", id="exact")[0]
+    assert "Exact spelling only: no other spellings were searched." in plain(html)
+    assert "/search?q=Hezbollah&size=5" in page.links()  # every spelling again
+    assert page.find("a", rel="next")[0]["href"] == "/search?q=Hezbollah&size=5&exact=1&page=2"
+    article_links = [h for h in page.links() if h.startswith("/articles/")]
+    assert article_links and all(h.endswith("?q=Hezbollah&exact=1") for h in article_links)
+    article = fakes_client.get(article_links[0]).text
+    assert "checked" in Page(article).find("input", id="exact")[0]
+    assert 'href="/search?q=Hezbollah&amp;exact=1"' in article
+    assert set(re.findall(r"<mark>(.*?)</mark>", article)) == {"Hezbollah"}
+    twin = Page(article).find("link", rel="alternate", type="application/json")[0]["href"]
+    assert fakes_client.get(twin).json()["exact"] is True
+    refused = fakes_client.get(twin.replace("exact=1", "exact=maybe"))
+    assert (
+        refused.status_code == 400
+        and "exact must be 1, true, 0 or false" in refused.json()["error"]
+    )
+    unchecked = Page(fakes_client.get("/search", params={"q": "Hezbollah"}).text)
+    assert "checked" not in unchecked.find("input", id="exact")[0]
 
 
 def test_paging_says_page_x_of_y_with_prev_and_next(fakes_client):
@@ -274,6 +315,7 @@ BAD = [
     ({"q": "Sadr", "to": "yesterday"}, "to must be a date like"),
     ({"q": "Sadr", "from": "2018", "to": "2017"}, "is after to"),
     ({"q": "Sadr", "source": "nowhere"}, "unknown source 'nowhere'"),
+    ({"q": "Sadr", "exact": "maybe"}, "exact must be 1, true, 0 or false, not 'maybe'"),
     ({"q": "Sadr", "sise": "50"}, "unknown parameter 'sise'"),
     ([("q", "Sadr"), ("q", "Sistani")], "parameter 'q' is given more than once"),
 ]

@@ -110,6 +110,30 @@ def test_following_a_result_opens_the_article_with_the_matches_marked(browser, s
     wait(browser).until(ec.url_contains("/search?q=Sairoon"))
 
 
+def test_exact_spelling_only_is_a_box_that_stays_ticked(browser, seeds_server):
+    browser.get(seeds_server.url + "/")
+    box = browser.find_element(By.ID, "exact")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for=exact]")
+    assert label.is_displayed() and label.text == "Exact spelling only"
+    assert not box.is_selected()
+    label.click()  # the label ticks the box
+    assert box.is_selected()
+    search_from_the_box(browser, "Sayirun")
+    assert "exact=1" in browser.current_url
+    assert browser.find_element(By.ID, "results-heading").text == "1 result for Sayirun"
+    assert {m.text for m in browser.find_elements(By.CSS_SELECTOR, "ol.hits mark")} == {"Sayirun"}
+    assert browser.find_element(By.ID, "exact").is_selected()
+    browser.find_element(By.CSS_SELECTOR, "ol.hits h2 a").click()
+    wait(browser).until(ec.url_contains("/articles/"))
+    assert browser.find_element(By.ID, "exact").is_selected()
+    browser.find_element(By.LINK_TEXT, "← Results for Sayirun").click()
+    wait(browser).until(ec.url_contains("/search?q=Sayirun&exact=1"))
+    browser.find_element(By.ID, "exact").click()  # untick: every spelling again
+    search_from_the_box(browser, "Sayirun")
+    assert browser.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
+    assert not browser.find_element(By.ID, "exact").is_selected()
+
+
 def test_paging_through_results(browser, fakes_server):
     browser.get(fakes_server.url + "/")
     search_from_the_box(browser, "Syria")

@@ -11,7 +11,9 @@ from web.params import SEARCH_PARAMS, search_request
 
 def test_every_parameter_is_read():
     request = search_request(
-        QueryParams("q=Sadr&page=2&size=20&sort=oldest&from=2019&to=2019-06&source=AP&source=Rudaw")
+        QueryParams(
+            "q=Sadr&page=2&size=20&sort=oldest&from=2019&to=2019-06&source=AP&source=Rudaw&exact=1"
+        )
     )
     assert request.echo() == {
         "q": "Sadr",
@@ -21,6 +23,7 @@ def test_every_parameter_is_read():
         "from": "2019-01-01",
         "to": "2019-06-30",
         "source": ["AP", "Rudaw"],
+        "exact": True,
     }
 
 
@@ -32,7 +35,10 @@ def test_empty_values_mean_unset_as_a_form_sends_them():
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("q=Sadr&limit=5", "unknown parameter 'limit'; use q, page, size, sort, from, to, source"),
+        (
+            "q=Sadr&limit=5",
+            "unknown parameter 'limit'; use q, page, size, sort, from, to, source, exact",
+        ),
         ("q=Sadr&page=1&page=2", "parameter 'page' is given more than once"),
     ],
 )
@@ -50,3 +56,19 @@ def test_the_parameters_match_the_cli_options():
     # size is --limit on the command line (as in head and grep); q is the positional text.
     names = {"limit" if n == "size" else n for n in SEARCH_PARAMS if n != "q"}
     assert {f"--{n}" for n in names} <= options
+
+
+@pytest.mark.parametrize(
+    ("value", "exact"),
+    [("1", True), ("true", True), ("TRUE", True), ("0", False), ("false", False), ("", False)],
+)
+def test_exact_takes_1_true_0_or_false(value, exact):
+    assert search_request(QueryParams({"q": "Sadr", "exact": value})).exact is exact
+    assert search_request(QueryParams("q=Sadr")).exact is False
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "on"])
+def test_any_other_exact_value_is_refused(value):
+    with pytest.raises(QueryError) as info:
+        search_request(QueryParams({"q": "Sadr", "exact": value}))
+    assert info.value.message == f"exact must be 1, true, 0 or false, not {value!r}"

@@ -25,6 +25,26 @@ def test_the_server_answers_as_the_cli_does(fakes_server, fakes_index, run_cli):
     assert status == 400 and error["ok"] is False
 
 
+def test_exact_spelling_only_over_http_is_what_the_cli_prints_with_exact(
+    fakes_server, fakes_index, run_cli
+):
+    status, api = fakes_server.get("/api/search?q=Hezbollah&exact=true")
+    assert status == 200 and api["query"]["exact"] is True
+    cli = run_cli("query", "--json", "--exact", "--index", fakes_index, "Hezbollah")
+    cli_json = json.loads(cli.stdout)
+    api.pop("took_ms"), cli_json.pop("took_ms")
+    assert api == cli_json
+    _, every = fakes_server.get("/api/search?q=Hezbollah")
+    assert api["total"] < every["total"]
+    status, error = fakes_server.get("/api/search?q=Hezbollah&exact=maybe")
+    assert status == 400
+    assert error == {
+        "ok": False,
+        "error": "exact must be 1, true, 0 or false, not 'maybe'",
+        "status": 400,
+    }
+
+
 def test_an_index_run_while_serving_needs_no_restart_and_drops_no_request(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -84,3 +84,12 @@ def test_also_matched_lists_the_other_spellings_as_written():
     assert also_matched(response) == ["Sairoon", "SAIRUN", "Sa'irun"]
     response["query"]["q"] = "sayirun"
     assert also_matched(response)[-1] == "sa'irun"
+
+
+def test_links_keep_exact_spelling_only():
+    assert search_url(query(exact=True), page=2) == "/search?q=Sadr&exact=1&page=2"
+    assert search_url(query(exact=True), exact=False) == "/search?q=Sadr"
+    assert search_url(query(exact=False)) == "/search?q=Sadr"
+    assert toggle_source_url(query(exact=True), "AP") == "/search?q=Sadr&source=AP&exact=1"
+    assert article_url("x1", "Sadr", exact=True) == "/articles/x1?q=Sadr&exact=1"
+    assert article_url("x1", "Sadr", exact=False) == "/articles/x1?q=Sadr"
