@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= index
 CORPUS ?= seeds
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-matching clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/real_text.py --index bench/out/index
 	$(BIN)/python bench/query_latency.py --index bench/out/index
 	$(BIN)/python bench/api_latency.py --index bench/out/index
+
+# Matching quality and cost in one run (issue 4, points 1 to 3 and 5): quality on the evaluation
+# set, common words, real text and Arabic script, then query latency with every tier on against
+# exact words only and index builds with and without the key fields (bench/quality.py).
+bench-matching: $(BIN)/.installed-dev
+	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
+	$(BIN)/python bench/quality.py --index bench/out/index
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
