@@ -427,7 +427,7 @@ def _rule(query_word: str, spelling: Spelling) -> str:
     """Why the rules reach a spelling from a query word, in one phrase."""
     if spelling.tier == "alias":
         return f"alias of {query_word!r} in search/rules/aliases.json"
-    if spelling.tier == "script" or is_arabic(query_word):
+    if is_arabic(query_word):  # the script tier, and the spellings its reading reaches
         return f"read from the Arabic letters of {query_word!r} (search/rules/arabic_latin.py)"
     # Both sides are names by now (the archive says so): compare them as names.
     return explain_match(_capitalized(query_word), _capitalized(spelling.text)).reason

@@ -11,7 +11,7 @@ every candidate spelling; each is then reached by a tier of matching:
 - ``script``: for a word in Arabic script, the Latin spellings its letters can be read as
   (:mod:`search.rules.arabic_latin`: القذافي reads as Gaddafi and Kadhafi). Arabic leaves short
   vowels unwritten, so its letters often fit more than one name (عمر: Omar, Amir, Emir). The
-  reading with the usual letters (:func:`search.rules.arabic_latin.reading_cost`) and, among
+  reading with the usual letters (:meth:`search.rules.arabic_latin.LatinReading.cost`) and, among
   those, the most uses, that is a name, is taken for the word, with the spellings it reaches by
   the tiers above; the other names the letters fit are left out (company is too weak a signal
   between unrelated names: Mike keeps company enough like Mecca's).
@@ -39,7 +39,7 @@ from whoosh.reading import IndexReader
 from search.analysis import SPELLING_SEP, spelling_term
 from search.rules import alias_keys, exact_form, is_name_like, keys_match, skeleton, spelling_key
 from search.rules.aliases import alias_groups
-from search.rules.arabic_latin import latin_pattern, reading_cost, skeleton_starts
+from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
 from search.rules.key import can_vary
@@ -259,15 +259,15 @@ class VariantFinder:
     def _readings(self, word: str) -> tuple[Spelling, ...]:
         """The Latin spellings of the index an Arabic-script word reads as (see the module
         docstring), accepted or not: the word's reading first, then what it reaches."""
-        pattern = latin_pattern(word)
-        if pattern is None:
+        latin = latin_reading(word)
+        if latin is None:
             return ()
         readings: list[tuple[int, Spelling]] = []
-        for start in sorted(skeleton_starts(word)):
+        for start in sorted(latin.starts):
             for raw in self.reader.expand_prefix("spellings", start):
                 _, candidate, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
-                if can_vary(candidate) and pattern.fullmatch(candidate):
-                    cost = reading_cost(word, candidate) or 0
+                cost = latin.cost(candidate)
+                if cost is not None and can_vary(candidate):
                     name_uses = self._name_uses(text, candidate)
                     readings.append((cost, self._judge(text, candidate, "script", name_uses)))
         # The usual letters first, then the commonest: the word's reading.

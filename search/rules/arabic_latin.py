@@ -18,12 +18,13 @@ Nothing here names a particular word: the rules are the letters' sounds.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from search.rules.arabic_script import ALLAH, strip_marks
 from search.rules.skeleton import skeleton
 
-__all__ = ["latin_pattern", "reading_cost", "skeleton_starts"]
+__all__ = ["LatinReading", "latin_pattern", "latin_reading", "skeleton_starts"]
 
 #: One letter's slot: the Latin strings a key may have for it, each with a cost: 0 for the usual
 #: reading, 1 for a dialect's or a writer's habit (ق as g, ث as s, a dropped h). The costs rank
@@ -102,12 +103,12 @@ def _glide(glides: tuple[str, ...], vowel: str) -> Slot:
     return (*usual, *((v + g, 1) for g in glides[1:] for v in (*_VOWELS, "")))
 
 
-def _final_h(slots: list[Slot], h_cost: int) -> Slot:
+def _final_h(slots: list[Slot]) -> Slot:
     """A word-final ح or ه: keys drop a final h after a vowel (Rafah -> rafa, Fateh -> fate)."""
     if slots and slots[-1] == _SHORT:
         slots.pop()
-        return (("h", h_cost), ("a", 0), ("e", 1))
-    return (("h", h_cost), ("", 0))
+        return (("h", 0), ("a", 0), ("e", 1))
+    return (("h", 0), ("", 0))
 
 
 def _slots(word: str) -> list[Slot]:
@@ -125,7 +126,7 @@ def _slots(word: str) -> list[Slot]:
         vowel_follows = True
         if c in _CONSONANTS:
             if c == "ح" and nxt is None:
-                slots.append(_final_h(slots, 0))
+                slots.append(_final_h(slots))
                 continue
             slots.append(_consonant(c))
         elif c in "اع" and i == 0:
@@ -167,7 +168,7 @@ def _slots(word: str) -> list[Slot]:
             if i == 0:
                 slots.append((("h", 0),))
             elif nxt is None:
-                slots.append((*_final_h(slots, 0), ("at", 1)))  # also ة written as ه
+                slots.append((*_final_h(slots), ("at", 1)))  # also ة written as ه
                 continue
             else:
                 slots.append((("h", 0), ("", 1)))  # Mashhad, Meshed
@@ -187,8 +188,33 @@ def _slots(word: str) -> list[Slot]:
     return slots + suffix
 
 
+@dataclass(frozen=True)
+class LatinReading:
+    """How one Arabic-script word may be written in Latin letters."""
+
+    pattern: re.Pattern[str]  # one group per slot: matches whole spelling keys
+    costs: tuple[dict[str, int], ...]  # per slot: each Latin string's cost
+    #: The first letters the skeleton (:func:`search.rules.skeleton`) of a matching key can
+    #: have: where to look for candidates among the index's spellings.
+    starts: frozenset[str]
+
+    def cost(self, key: str) -> int | None:
+        """How far from the usual reading a spelling key is (0: the usual letters), or None
+        when the key is not a reading of the word."""
+        m = self.pattern.fullmatch(key)
+        if m is None:
+            return None
+        return sum(cost[text] for cost, text in zip(self.costs, m.groups(), strict=True))
+
+
 @lru_cache(maxsize=4096)
-def _compiled(word: str) -> tuple[re.Pattern[str], tuple[dict[str, int], ...]] | None:
+def latin_reading(word: str) -> LatinReading | None:
+    """The Latin reading of an Arabic-script word; None for a word this module cannot read.
+
+    >>> reading = latin_reading("القذافي")
+    >>> [reading.cost(key) for key in ("kadafi", "gadafi", "hafez")], sorted(reading.starts)
+    ([0, 1, None], ['K'])
+    """
     slots = _slots(word)
     if not slots:
         return None
@@ -201,7 +227,12 @@ def _compiled(word: str) -> tuple[re.Pattern[str], tuple[dict[str, int], ...]] |
         ordered = sorted(cost, key=lambda t: (cost[t], -len(t)))
         groups.append("(" + "|".join(ordered) + ")")
         costs.append(cost)
-    return re.compile("".join(groups)), tuple(costs)
+    starts: set[str] = set()
+    for slot in slots:
+        starts.update(skeleton(text)[:1] for text, _ in slot if text)
+        if all(text for text, _ in slot):
+            break
+    return LatinReading(re.compile("".join(groups)), tuple(costs), frozenset(starts))
 
 
 def latin_pattern(word: str) -> re.Pattern[str] | None:
@@ -211,34 +242,11 @@ def latin_pattern(word: str) -> re.Pattern[str] | None:
     >>> [bool(latin_pattern("القذافي").fullmatch(key)) for key in ("gadafi", "kadafi", "hafez")]
     [True, True, False]
     """
-    compiled = _compiled(word)
-    return compiled[0] if compiled else None
+    reading = latin_reading(word)
+    return reading.pattern if reading else None
 
 
-def reading_cost(word: str, key: str) -> int | None:
-    """How far from the usual reading of an Arabic-script word a spelling key is (0: the usual
-    letters), or None when the key is not a reading of it.
-
-    >>> [reading_cost("القذافي", key) for key in ("kadafi", "gadafi", "hafez")]
-    [0, 1, None]
-    """
-    compiled = _compiled(word)
-    if compiled is None:
-        return None
-    pattern, costs = compiled
-    m = pattern.fullmatch(key)
-    if m is None:
-        return None
-    return sum(cost[text] for cost, text in zip(costs, m.groups(), strict=True))
-
-
-@lru_cache(maxsize=4096)
 def skeleton_starts(word: str) -> frozenset[str]:
-    """The first letters the skeleton (:func:`search.rules.skeleton`) of a key matching
-    :func:`latin_pattern` can have: where to look for candidates among the index's spellings."""
-    starts: set[str] = set()
-    for slot in _slots(word):
-        starts.update(skeleton(text)[:1] for text, _ in slot if text)
-        if all(text for text, _ in slot):
-            break
-    return frozenset(starts)
+    """The first letters of the skeletons of the keys :func:`latin_pattern` matches."""
+    reading = latin_reading(word)
+    return reading.starts if reading else frozenset()
