@@ -172,6 +172,12 @@ def _cancel(writer: IndexWriter) -> None:
         worker.terminate()
     for worker in workers:
         worker.join()
+    # Jobs still buffered for the stopped workers would make this process wait forever at exit
+    # for its queue's feeder thread to hand them over: they are abandoned with the run.
+    for name in ("jobqueue", "resultqueue"):
+        queue = getattr(writer, name, None)
+        if queue is not None:
+            queue.cancel_join_thread()
     writer.cancel()
 
 
