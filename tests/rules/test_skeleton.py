@@ -40,6 +40,8 @@ def test_skeleton(key: str, expected: str) -> None:
         ("aden", "eden", 1.0),  # word-initial a/e
         ("isfahan", "esfahan", 0.5),  # word-initial i/e
         ("kuran", "kurean", 1.0),  # a vowel inserted beside a vowel
+        ("isfahan", "ispahan", 0.5),  # f/p: half a step, not a class
+        ("fata", "pate", 1.0),
     ],
 )
 def test_key_distance(a: str, b: str, expected: float) -> None:
@@ -62,6 +64,7 @@ MATCH = [
     ("Mashhad", "Meshed"),  # e written for every short vowel: one habit
     ("Isfahan", "Esfahan"),  # word-initial e for i
     ("Qom", "Ghom"),  # a short key: consonant classes only
+    ("Isfahan", "Ispahan"),  # an old European rendering: p for f, in a long key
 ]
 APART = [
     ("Karim", "Karam"),
@@ -84,6 +87,8 @@ APART = [
     ("Karim", "Karam"),
     ("Dan", "Dean"),  # short keys: no vowel changes
     ("Jon", "Jan"),
+    ("Fatah", "Pate"),  # Arabic has no p: f/p is half a step, too much beside another change
+    ("Fatah", "Petah"),
 ]
 
 
