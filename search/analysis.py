@@ -8,7 +8,9 @@ lands on the original word:
   articles written with a hyphen (``al-``, ``ash-``, ``el-`` ...) and the parts of hyphenated
   compounds (``Ahmadi-Nejad``).
 - :class:`ExactFilter` turns each word into its exact-word term (folded, possessive dropped,
-  light plural stemming).
+  light plural stemming). A hyphenated article also gets :data:`ARTICLE_TERM` at its position,
+  so a phrase can ask for "any article" in one term ("Muqtada al-Sadr", "Muqtada as-Sadr")
+  instead of an OR of al, as, an, at... that English text uses everywhere.
 - :class:`SpellingFilter` emits ``skeleton<TAB>key<TAB>spelling`` for name-like words: a small
   field that tells which spellings the index holds, under which key, and how often each is
   written as a name (see :mod:`search.variants`).
@@ -29,14 +31,19 @@ from search.rules import exact_form, is_name_like, skeleton, spelling_key
 from search.rules.fold import APOSTROPHES
 from search.rules.key import ARTICLES, HYPHENS, split_hyphens
 
-_LETTERS = r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])"
-_WORD = rf"{_LETTERS}+(?:[{APOSTROPHES}]{_LETTERS}+)*"
+#: One character of a word: a letter or digit, or a combining mark (accents, Arabic vowel marks).
+LETTER = r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])"
+_WORD = rf"{LETTER}+(?:[{APOSTROPHES}]{LETTER}+)*"
 #: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
-COMPOUND_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
+#: Group 1 holds the hyphenated parts after the first word (empty for a single word).
+COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}]{_WORD})*)")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
 SPELLING_SEP = "\t"
+#: The term indexed, beside the article itself, at the position of every hyphenated article
+#: ("al" of "al-Sadr", "as" of "as-Sadr"). No word yields it: the tokenizer splits on hyphens.
+ARTICLE_TERM = "al-"
 
 
 class _Stateless:
@@ -76,9 +83,26 @@ class NewsTokenizer(_Stateless, Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
         pos = start_pos
         for compound in COMPOUND_RE.finditer(value):
-            words = list(WORD_RE.finditer(compound.group()))
+            text = compound.group()
+            if compound.end(1) == compound.start(1):
+                # One word, no hyphen: by far the commonest case, so it takes the short way.
+                t.text = t.original = text
+                t.article = False
+                t.compound = ""
+                t.compound_end = start_char + compound.end()
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + compound.start()
+                    t.endchar = t.compound_end
+                yield t
+                pos += 1
+                continue
+            words = list(WORD_RE.finditer(text))
             base = compound.start()
             # Leading articles: every part but the last that is an article word.
             n_articles = 0
@@ -90,8 +114,6 @@ class NewsTokenizer(_Stateless, Tokenizer):
                 compound_text = compound.group()[names[0].start() :]
             for i, word in enumerate(words):
                 t.text = t.original = word.group()
-                t.boost = 1.0
-                t.stopped = False
                 t.article = i < n_articles
                 t.compound = compound_text if i == n_articles else ""
                 t.compound_end = start_char + compound.end()
@@ -105,7 +127,8 @@ class NewsTokenizer(_Stateless, Tokenizer):
 
 
 class ExactFilter(_Stateless, Filter):
-    """Replace each word by its exact-word term (see :func:`search.rules.exact_form`)."""
+    """Replace each word by its exact-word term (see :func:`search.rules.exact_form`), and add
+    :data:`ARTICLE_TERM` at the position of a hyphenated article (not in queries)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -113,6 +136,9 @@ class ExactFilter(_Stateless, Filter):
             if text:
                 t.text = text
                 yield t
+                if t.article and t.mode == "index":
+                    t.text = ARTICLE_TERM
+                    yield t
 
 
 def spelling_term(key: str, exact: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from search.errors import CorpusError
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".csv")
 #: The columns of a record; any other field of a JSON or CSV record is ignored.
 FIELDS = ("id", "title", "body", "date", "source", "url")
+#: The lone surrogates that undecodable bytes become (see ``_decode``).
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def _decode(data: bytes) -> str:
 
 
 def _bad_utf8(*values: object) -> bool:
-    return any(isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v) for v in values)
+    return any(isinstance(v, str) and _UNDECODABLE.search(v) for v in values)
 
 
 def _text(value: object, name: str) -> str:

@@ -23,10 +23,9 @@ from itertools import product
 from whoosh import query as wq
 
 from search import querylang as ql
-from search.analysis import NewsTokenizer, compound_form
+from search.analysis import ARTICLE_TERM, NewsTokenizer, compound_form
 from search.errors import QueryError
 from search.rules import exact_form, spelling_key
-from search.rules.key import ARTICLES
 from search.schema import FIELD_BOOSTS
 from search.variants import Spelling, VariantFinder
 
@@ -202,9 +201,10 @@ class QueryBuilder:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def _group(self, token: QueryToken, spellings: list[Spelling], f: str) -> wq.Query:
-        """One position of a cross-spelling phrase: the word in any spelling, or any article."""
+        """One position of a cross-spelling phrase: the word in any spelling, or any hyphenated
+        article (one term, :data:`search.analysis.ARTICLE_TERM`)."""
         if token.article:
-            return wq.Or([wq.Term(f, a) for a in sorted(ARTICLES)])
+            return wq.Term(f, ARTICLE_TERM)
         words = [token.exact] + [s.text for s in spellings if "-" not in s.text]
         return wq.Term(f, words[0]) if len(words) == 1 else wq.Or([wq.Term(f, w) for w in words])
 

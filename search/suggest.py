@@ -17,6 +17,7 @@ from collections.abc import Callable
 from whoosh.searching import Searcher
 
 from search import querylang as ql
+from search.analysis import ARTICLE_TERM
 from search.querybuild import query_tokens
 from search.response import Alternative
 from search.rules import is_name_like
@@ -86,7 +87,7 @@ def _correction(word: str, searcher: Searcher, finder: VariantFinder) -> str | N
             for c in searcher.suggest(
                 "body", exact, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX
             )
-            if c != exact and finder.documents(c) > used
+            if c != exact and c != ARTICLE_TERM and finder.documents(c) > used
         ]
         if candidates:
             break

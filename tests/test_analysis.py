@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from search.analysis import (
+    ARTICLE_TERM,
     SPELLING_SEP,
     NewsTokenizer,
     compound_form,
@@ -31,7 +32,7 @@ def _tokens(analyzer, text=TEXT, mode="index"):
 
 def test_offsets_point_at_the_original_words():
     for text, _pos, start, end in _tokens(exact_analyzer()):
-        assert exact_form(TEXT[start:end]) == text
+        assert text == ARTICLE_TERM or exact_form(TEXT[start:end]) == text
 
 
 @pytest.mark.parametrize(
@@ -54,9 +55,23 @@ def test_exact_field_keeps_articles_and_positions():
     assert [(t, p) for t, p, _, _ in tokens] == [
         ("muqtada", 0),
         ("al", 1),
+        (ARTICLE_TERM, 1),  # any hyphenated article, at the article's position and offsets
         ("sadr", 2),
         ("said", 3),
     ]
+    assert tokens[1][2:] == tokens[2][2:] == (8, 10)
+
+
+@pytest.mark.parametrize(
+    "text", ["Muqtada as Sadr", "al Sadr", "Al Jazeera", "at-tahrir", "the al-"]
+)
+def test_article_term_marks_only_an_article_joined_by_a_hyphen(text):
+    marked = [t for t, *_ in _tokens(exact_analyzer(), text) if t == ARTICLE_TERM]
+    assert len(marked) == (1 if text == "at-tahrir" else 0)
+
+
+def test_queries_get_no_article_term():
+    assert ARTICLE_TERM not in [t for t, *_ in _tokens(exact_analyzer(), "al-Sadr", "query")]
 
 
 def _spelling_terms(text, mode="index"):

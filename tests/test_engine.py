@@ -129,6 +129,26 @@ def test_phrase_matches_across_spellings(engine):
     assert ids(search(engine, '"Muqtada al-Sadr"')) == ["p1"]
 
 
+def test_phrase_article_slot_takes_only_a_hyphenated_article(tmp_path):
+    """ "Muqtada al-Sadr" finds "Moqtada as-Sadr" and "Moqtada Sadr", but not the English
+    "as" of "Moqtada as Sadr's heir": only an article joined by a hyphen fills its slot."""
+    rows = [
+        ("h1", "Cleric", "Moqtada as-Sadr spoke.", "2020-01-01", "AP"),
+        ("h2", "Cleric", "Moqtada Sadr spoke.", "2020-01-01", "AP"),
+        ("e1", "Heir", "He saw Moqtada as Sadr's heir.", "2020-01-01", "AP"),
+        ("e2", "Heir", "Moqtada at Sadr City.", "2020-01-01", "AP"),
+    ]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus / "a.jsonl", rows)
+    index_corpus(tmp_path / "index", [corpus])
+    with Engine(tmp_path / "index") as engine:
+        assert set(ids(search(engine, '"Muqtada al-Sadr"'))) == {"h1", "h2"}
+        assert ids(search(engine, '"Moqtada as-Sadr"'))[0] == "h1"
+        # Typed without the hyphen, "as" is the word itself: it matches as written.
+        assert set(ids(search(engine, '"Moqtada as Sadr"'))) == {"e1", "h1"}
+
+
 def test_phrase_needs_the_words_in_sequence(engine):
     assert set(ids(search(engine, "Moqtada al-Sadr"))) == {"p1", "p2"}
     assert ids(search(engine, '"Moqtada al-Sadr"')) == ["p1"]

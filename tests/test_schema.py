@@ -21,6 +21,7 @@ FINGERPRINTS = {
     "1": "67b5ff2eaeeba5fe",
     "2": "c27d4d1d51c34f1c",
     "3": "3b153ab0729fe4b1",
+    "4": "bebc3317c732f506",
 }
 
 
