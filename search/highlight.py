@@ -11,7 +11,9 @@ a matched name ("al-Sadr").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from whoosh.analysis import Token
 
 from search.analysis import COMPOUND_RE, LETTER, WORD_RE, NewsTokenizer, compound_form
 from search.querybuild import QueryTerms
@@ -28,26 +30,37 @@ _LETTER = re.compile(LETTER)
 
 def match_spans(text: str, terms: QueryTerms) -> list[Span]:
     """Every word of ``text`` that the query matched, in order, never overlapping."""
+    return spans_of(
+        (
+            t
+            for region in _regions(text, terms)
+            for t in _TOKENIZER(region.group(), chars=True, start_char=region.start(), mode="index")
+        ),
+        terms,
+    )
+
+
+def spans_of(tokens: Iterable[Token], terms: QueryTerms) -> list[Span]:
+    """The spans of the tokens (made with ``chars=True``) that the query matched, in order."""
     spans: list[Span] = []
     article_start: int | None = None
     covered = -1
-    for region in _regions(text, terms):
-        for t in _TOKENIZER(region.group(), chars=True, start_char=region.start(), mode="index"):
-            if t.startchar < covered:
-                continue
-            if t.article:
-                if article_start is None:
-                    article_start = t.startchar
-                continue
-            start = t.startchar if article_start is None else article_start
-            article_start = None
-            if t.compound and terms.compounds and compound_form(t.compound) in terms.compounds:
-                spans.append(Span(start, t.compound_end, exact=False, word=t.compound))
-                covered = t.compound_end
-                continue
-            exact = exact_form(t.original)
-            if exact in terms.spellings:
-                spans.append(Span(start, t.endchar, exact=exact in terms.exact, word=t.original))
+    for t in tokens:
+        if t.startchar < covered:
+            continue
+        if t.article:
+            if article_start is None:
+                article_start = t.startchar
+            continue
+        start = t.startchar if article_start is None else article_start
+        article_start = None
+        if t.compound and terms.compounds and compound_form(t.compound) in terms.compounds:
+            spans.append(Span(start, t.compound_end, exact=False, word=t.compound))
+            covered = t.compound_end
+            continue
+        exact = exact_form(t.original)
+        if exact in terms.spellings:
+            spans.append(Span(start, t.endchar, exact=exact in terms.exact, word=t.original))
     return spans
 
 

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from search.analysis import NewsTokenizer, compound_form
-from search.highlight import match_spans
+from search.analysis import NewsTokenizer
+from search.highlight import match_spans, spans_of
 from search.querybuild import QueryTerms
-from search.rules import exact_form
 from search.snippets import Span
 
 
 def every_token_scan(text: str, terms: QueryTerms) -> list[Span]:
-    """The plain definition: tokenize the whole text and keep the words the query searched."""
-    spans: list[Span] = []
-    article_start = None
-    covered = -1
-    for t in NewsTokenizer()(text, chars=True, mode="index"):
-        if t.startchar < covered:
-            continue
-        if t.article:
-            article_start = t.startchar if article_start is None else article_start
-            continue
-        start = t.startchar if article_start is None else article_start
-        article_start = None
-        if t.compound and compound_form(t.compound) in terms.compounds:
-            spans.append(Span(start, t.compound_end, exact=False, word=t.compound))
-            covered = t.compound_end
-            continue
-        exact = exact_form(t.original)
-        if exact in terms.spellings:
-            spans.append(Span(start, t.endchar, exact=exact in terms.exact, word=t.original))
-    return spans
+    """The plain definition: every token of the whole text, through the same marking."""
+    return spans_of(NewsTokenizer()(text, chars=True, mode="index"), terms)
 
 
 TEXT = (
