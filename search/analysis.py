@@ -13,7 +13,8 @@ lands on the original word:
   instead of an OR of al, as, an, at... that English text uses everywhere.
 - :class:`SpellingFilter` emits ``skeleton<TAB>key<TAB>spelling`` for name-like words: a small
   field that tells which spellings the index holds, under which key, and how often each is
-  written as a name (see :mod:`search.variants`).
+  written as a name (see :mod:`search.variants`). The field's analyzer,
+  :class:`SpellingTokenizer`, runs it once per distinct compound of a text, not per token.
 
 Filters change only ``token.text``, never offsets or positions. Tokens are
 reused objects: filters mutate and yield them. Every class is picklable and defines ``__eq__``,
@@ -23,7 +24,9 @@ because Whoosh pickles the schema into the index and into ``--procs`` worker pro
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
@@ -37,6 +40,8 @@ _WORD = rf"{LETTER}+(?:[{APOSTROPHES}]{LETTER}+)*"
 #: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
 #: Group 1 holds the hyphenated parts after the first word (empty for a single word).
 COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}]{_WORD})*)")
+#: The same compounds, without the group (so that ``findall`` returns whole compounds).
+_COMPOUND_FLAT_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
@@ -169,6 +174,35 @@ class SpellingFilter(_Stateless, Filter):
                     yield t
 
 
+@lru_cache(maxsize=200_000)
+def compound_spelling_terms(compound: str) -> tuple[str, ...]:
+    """The ``spellings`` terms of one compound (a word, or words joined by hyphens) as found
+    by the tokenizer in any text: no term depends on the words around the compound."""
+    return tuple(t.text for t in SpellingFilter()(NewsTokenizer()(compound)))
+
+
+class SpellingTokenizer(_Stateless, Tokenizer):
+    """The ``spellings`` field's analyzer: the :class:`SpellingFilter` terms of a text.
+
+    The field keeps no positions or offsets, only each term's count per article, so there is no
+    need to walk the text token by token: one regex pass (in C) finds the compounds and counts
+    them, each distinct compound is analysed once (cached across articles, since names repeat),
+    and its terms are yielded as many times as it occurs, in order of first appearance. This is
+    the same multiset of terms as ``NewsTokenizer() | SpellingFilter()`` yields, at a fraction
+    of the cost of the per-token pipeline.
+    """
+
+    def __call__(self, value: str, mode: str = "", **kwargs: object) -> Iterator[Token]:
+        t = Token(mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
+        for compound, count in Counter(_COMPOUND_FLAT_RE.findall(value)).items():
+            for term in compound_spelling_terms(compound):
+                t.text = term
+                for _ in range(count):
+                    yield t
+
+
 def compound_form(compound: str) -> str:
     """The exact-word form of a hyphenated compound: its parts' exact forms joined by "-"."""
     return "-".join(exact_form(part) for part in split_hyphens(compound))
@@ -181,4 +215,4 @@ def exact_analyzer() -> Composable:
 
 def spelling_analyzer() -> Composable:
     """The analyzer of the ``spellings`` field."""
-    return NewsTokenizer() | SpellingFilter()
+    return SpellingTokenizer()

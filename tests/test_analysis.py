@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -10,12 +12,15 @@ from search.analysis import (
     ARTICLE_TERM,
     SPELLING_SEP,
     NewsTokenizer,
+    SpellingFilter,
     compound_form,
     exact_analyzer,
     spelling_analyzer,
 )
 from search.rules import exact_form, skeleton, spelling_key
 from search.schema import build_schema
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 TEXT = (
     "ERBIL – Iraq’s cleric Muqtada  al-Sadr met Sa'irun and Pêşmerge in Qur'an class; "
@@ -74,8 +79,12 @@ def test_queries_get_no_article_term():
     assert ARTICLE_TERM not in [t for t, *_ in _tokens(exact_analyzer(), "al-Sadr", "query")]
 
 
+def _spelling_texts(text, mode="index"):
+    return [t.text for t in spelling_analyzer()(text, mode=mode)]
+
+
 def _spelling_terms(text, mode="index"):
-    return [t.split(SPELLING_SEP) for t, *_ in _tokens(spelling_analyzer(), text, mode)]
+    return [t.split(SPELLING_SEP) for t in _spelling_texts(text, mode)]
 
 
 def test_spellings_field_records_only_name_like_words():
@@ -101,7 +110,7 @@ def test_hyphenated_compound_also_records_its_joined_spelling():
 
 
 def test_spellings_field_holds_skeleton_key_and_spelling():
-    terms = [t for t, *_ in _tokens(spelling_analyzer(), "Sairoon and Sairun")]
+    terms = _spelling_texts("Sairoon and Sairun")
     key = spelling_key("Sairoon")
     assert terms == [
         SPELLING_SEP.join([skeleton(key), key, "sairoon"]),
@@ -109,12 +118,37 @@ def test_spellings_field_holds_skeleton_key_and_spelling():
     ]
 
 
-@pytest.mark.parametrize("factory", [exact_analyzer, spelling_analyzer])
-def test_analyzers_survive_pickling(factory):
-    analyzer = factory()
+def _per_token_spelling_terms(text):
+    """The spellings terms found token by token, as the field's analyzer did before it counted
+    compounds (the reference it must agree with)."""
+    return [t.text for t in SpellingFilter()(NewsTokenizer()(text, mode="index"))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "Sadr, Sadr's and al-Sadr; Ahmadi-Nejad and Ahmadi. Hizballah HIZBALLAH hizballah",
+        "al-Qaeda al-Qa'ida AL-QAEDA al- -Sadr Sa'irun–Sairoon Mosul's 2024 Erdoğan Pêşmerge",
+        *[p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))],
+    ],
+)
+def test_spellings_field_counts_the_same_terms_as_the_per_token_scan(text):
+    counted = _spelling_texts(text)
+    reference = _per_token_spelling_terms(text)
+    assert Counter(counted) == Counter(reference)
+    assert list(dict.fromkeys(counted)) == list(dict.fromkeys(reference))  # first-seen order
+
+
+def test_analyzers_survive_pickling():
+    analyzer = exact_analyzer()
     clone = pickle.loads(pickle.dumps(analyzer))
     assert clone == analyzer
     assert _tokens(clone) == _tokens(analyzer)
+    spellings = spelling_analyzer()
+    clone = pickle.loads(pickle.dumps(spellings))
+    assert clone == spellings
+    assert _spelling_texts(TEXT) == [t.text for t in clone(TEXT, mode="index")]
 
 
 def test_schema_survives_pickling():
