@@ -427,6 +427,8 @@ def _rule(query_word: str, spelling: Spelling) -> str:
     """Why the rules reach a spelling from a query word, in one phrase."""
     if spelling.tier == "alias":
         return f"alias of {query_word!r} in search/rules/aliases.json"
+    if spelling.tier == "possessive":
+        return "an s the stemmer keeps, as a possessive whose apostrophe was lost"
     if is_arabic(query_word):  # the script tier, and the spellings its reading reaches
         return f"read from the Arabic letters of {query_word!r} (search/rules/arabic_latin.py)"
     # Both sides are names by now (the archive says so): compare them as names.

@@ -25,7 +25,7 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM, NewsTokenizer, compound_form
 from search.errors import QueryError
-from search.rules import exact_form, spelling_key
+from search.rules import bare_possessive, exact_form, spelling_key
 from search.schema import FIELD_BOOSTS
 from search.variants import Spelling, VariantFinder
 
@@ -56,7 +56,9 @@ class QueryTerms:
     spellings: set[str] = field(default_factory=set)  # every spelling searched, typed or not
     compounds: set[str] = field(default_factory=set)  # hyphenated spellings ("ahmadi-nejad")
     reached: dict[str, Spelling] = field(default_factory=dict)  # variants found in the index
-    varied: set[str] = field(default_factory=set)  # the words typed that reached other spellings
+    # The words typed that reached other spellings (and a typed word's possessive written
+    # without its apostrophe, "Qaidas" for Qaida): the articles holding them come first.
+    varied: set[str] = field(default_factory=set)
 
 
 def query_tokens(text: str) -> list[QueryToken]:
@@ -171,7 +173,10 @@ class QueryBuilder:
         accepted = [s for s in reached if s.accepted]
         if positive and accepted:
             self.terms.varied.add(token.exact)
+            possessive = bare_possessive(token.exact)
             for s in accepted:
+                if s.tier == "possessive" and s.text == possessive:
+                    self.terms.varied.add(s.text)
                 self.terms.reached.setdefault(s.text, s)
                 (self.terms.compounds if "-" in s.text else self.terms.spellings).add(s.text)
         return accepted

@@ -37,7 +37,15 @@ from functools import lru_cache
 from whoosh.reading import IndexReader
 
 from search.analysis import SPELLING_SEP, spelling_term
-from search.rules import alias_keys, exact_form, is_name_like, keys_match, skeleton, spelling_key
+from search.rules import (
+    alias_keys,
+    bare_possessive,
+    exact_form,
+    is_name_like,
+    keys_match,
+    skeleton,
+    spelling_key,
+)
 from search.rules.aliases import alias_groups
 from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
@@ -53,13 +61,24 @@ COMPANY_MIN_ARTICLES = 4
 COMPANY_SAMPLE = 40
 #: Below this similarity of company, two spellings are taken for different names.
 COMPANY_MIN_SIMILARITY = 0.05
+#: The company a possessive written without its apostrophe ("Qaedas") must share with the word
+#: it extends, when both are common: it is the same word in the same kind of story (0.86 for
+#: Qaedas), not merely a name of the same region (Hamas and Hama, 0.23).
+POSSESSIVE_MIN_SIMILARITY = 0.4
 #: A word in fewer than COMPANY_MIN_ARTICLES articles is too rare to profile, but when its
 #: articles write at least this many names and not one of them is in the company of a common
 #: spelling it would match by skeleton, it is a stranger (Korn, the band, for Koran).
 RARE_MIN_NAMES = 3
 #: Tiers a spelling can be reached by, best first, with the weight of a match in each, relative
 #: to the exact spelling typed.
-TIER_WEIGHTS = {"exact": 1.0, "key": 0.35, "alias": 0.3, "skeleton": 0.2, "script": 0.35}
+TIER_WEIGHTS = {
+    "exact": 1.0,
+    "key": 0.35,
+    "possessive": 0.35,
+    "alias": 0.3,
+    "skeleton": 0.2,
+    "script": 0.35,
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +87,7 @@ class Spelling:
 
     text: str  # the exact-word term; a hyphenated compound is written with "-"
     key: str
-    tier: str  # "exact", "key", "alias", "skeleton" or "script"
+    tier: str  # "exact", "key", "possessive", "alias", "skeleton" or "script"
     name_uses: int  # uses written name-like
     uses: int  # all uses, in titles and bodies
     accepted: bool
@@ -177,15 +196,18 @@ class VariantFinder:
         own = self._judge(exact, key, "exact", self._name_uses(exact, key))
         return None if own.accepted else own
 
-    def _compare_company(self, exact: str, spelling: Spelling) -> Spelling:
-        """Reject a spelling whose company differs from the query word's (both common)."""
+    def _compare_company(
+        self, exact: str, spelling: Spelling, least: float = COMPANY_MIN_SIMILARITY
+    ) -> Spelling:
+        """Reject a spelling whose company differs from the query word's (both common): a
+        similarity under ``least``."""
         evidence = self.company_evidence(exact, spelling.text)
         if evidence is None:
             return self._compare_rare_company(exact, spelling)
         score, shared = evidence
         names = f" (both name {', '.join(shared)})" if shared else ""
-        if score < COMPANY_MIN_SIMILARITY:
-            why = f"different company: similarity {score:.2f} < {COMPANY_MIN_SIMILARITY}{names}"
+        if score < least:
+            why = f"different company: similarity {score:.2f} < {least}{names}"
             return replace(spelling, accepted=False, why=why)
         return replace(spelling, why=f"{spelling.why}; same company: {score:.2f}{names}")
 
@@ -245,8 +267,29 @@ class VariantFinder:
                         found[text] = self._judge(
                             text, alias_key, "alias", self._name_uses(text, alias_key)
                         )
+        self._add_bare_possessives(exact, found)
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
+
+    def _add_bare_possessives(self, exact: str, found: dict[str, Spelling]) -> None:
+        """Add the possessives written without an apostrophe ("al-Qaedas") of the query word
+        and of the spellings it reaches, where the stemmer cannot fold them: each is judged as
+        a name, by its company against the word it extends, and must be the rarer of the two:
+        a search for Hama, Abba or Luca does not take Hamas, Abbas or Lucas."""
+        bases = [exact, *(s.text for s in found.values() if s.accepted and "-" not in s.text)]
+        for base in bases:
+            text = bare_possessive(base)
+            if text is None or text == exact or text in found or not self.uses(text):
+                continue
+            key = spelling_key(text)
+            spelling = self._judge(text, key, "possessive", self._name_uses(text, key))
+            if spelling.accepted and spelling.uses >= self.uses(base):
+                # A possessive that lost its apostrophe is a minority form of the name.
+                why = f"more common than {base!r}: a word of its own"
+                spelling = replace(spelling, accepted=False, why=why)
+            elif spelling.accepted:
+                spelling = self._compare_company(base, spelling, POSSESSIVE_MIN_SIMILARITY)
+            found[text] = replace(spelling, why=f"the possessive of {base!r}; {spelling.why}")
 
     def reach(self, original: str, exact: str, key: str) -> tuple[Spelling, ...]:
         """Every spelling a query word reaches: :meth:`spellings` for a word in Latin letters,

@@ -452,11 +452,12 @@ FAKES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes.json
 
 
 def _articles_with(path: Path, words: tuple[str, ...]) -> set[str]:
-    """Articles with a word whose exact form is that of one of ``words`` (so "Hezbollahs", a
-    possessive in fakes.jsonl, which lost its apostrophes, counts, and "Qaedas" does not)."""
+    """Articles with a word whose exact form is that of one of ``words``, or that form with an
+    s: fakes.jsonl lost its apostrophes, so it writes possessives such as "Hezbollahs" and "al-
+    Qaedas former affiliate"."""
     from search.rules import exact_form
 
-    wanted = {exact_form(w) for w in words}
+    wanted = {exact_form(w) for w in words} | {exact_form(w) + "s" for w in words}
     found = set()
     with path.open(encoding="utf-8") as f:
         for line in f:

@@ -56,6 +56,39 @@ def _articles() -> list[dict[str, str]]:
                 "Nasrallah in Beirut.",
             }
         )
+        # A possessive whose apostrophe was lost (Qaedas), in the company of the word it
+        # extends; and Hamas, which is not Hama's (another company), both rarer than their base.
+        rows.append(
+            {
+                "id": f"qaeda{i}",
+                "title": "Syria",
+                "body": f"Story {i}. Fighters of al-Qaeda held Idlib, said Jolani in Syria. "
+                "Later al-Qaeda left.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"qaedas{i}",
+                "title": "Syria",
+                "body": f"Story {i}. A group led by al-Qaedas former affiliate held Idlib, "
+                "said Jolani in Syria.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"hama{i}",
+                "title": "Syria",
+                "body": f"Story {i}. Shelling hit Hama and Homs, said the Observatory. "
+                "Then Hama fell.",
+            }
+        )
+        rows.append(
+            {
+                "id": f"hamas{i}",
+                "title": "Gaza",
+                "body": f"Story {i}. Fighters of Hamas fired from Gaza, said Netanyahu.",
+            }
+        )
     # A spelling too rare to judge by company: the letters decide.
     rows.append({"id": "rare", "title": "Lebanon", "body": "Then Hizballah fighters crossed."})
     # Latin spellings an Arabic-script query must reach, and lookalikes it must not.
@@ -68,6 +101,8 @@ def _articles() -> list[dict[str, str]]:
         # names nothing the Koran's articles name: a stranger.
         ("korn", "Tonight Korn played in Boston with Slipknot and Metallica, said Davis."),
         ("korean", "The Korean won rose in Seoul."),
+        ("abba", "The band Abba sang in Stockholm."),
+        ("abbas", "Then Abbas spoke in Ramallah, and Abbas left."),
         ("houthi", "Houthi rebels took Sanaa."),
         ("house", "The White House said nothing."),
     ]:
@@ -109,6 +144,25 @@ def test_a_rare_spelling_in_strange_company_is_a_stranger(engine):
     korn = next(s for s in word["spellings"] if s["spelling"] == "korn")
     assert not korn["accepted"]
     assert "a stranger" in korn["why"] and "metallica" in korn["why"]
+
+
+def test_a_possessive_that_lost_its_apostrophe_is_reached_in_the_same_company(engine):
+    assert found(engine, "Qaeda") == {"qaeda", "qaedas"}
+    assert found(engine, "Qaedas") == {"qaedas"}  # the other way, nothing is left off
+    [word] = engine.analyze(["Qaeda"])
+    qaedas = next(s for s in word["spellings"] if s["spelling"] == "qaedas")
+    assert qaedas["accepted"] and qaedas["tier"] == "possessive"
+    assert "the possessive of 'qaeda'" in qaedas["why"] and "same company" in qaedas["why"]
+
+
+def test_a_word_with_an_s_of_its_own_is_not_a_possessive(engine):
+    assert found(engine, "Hama") == {"hama"}
+    assert found(engine, "Abba") == {"abba"}
+    words = {w["word"]: w for w in engine.analyze(["Hama", "Abba"])}
+    hamas = next(s for s in words["Hama"]["spellings"] if s["spelling"] == "hamas")
+    assert not hamas["accepted"] and "different company" in hamas["why"]
+    abbas = next(s for s in words["Abba"]["spellings"] if s["spelling"] == "abbas")
+    assert not abbas["accepted"] and "a word of its own" in abbas["why"]
 
 
 def test_analysis_says_why(engine):

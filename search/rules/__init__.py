@@ -6,11 +6,12 @@ from search.rules.fold import fold
 from search.rules.key import is_name_like, spelling_key
 from search.rules.match import MatchExplanation, explain_match, matches
 from search.rules.skeleton import key_distance, keys_match, skeleton
-from search.rules.stem import exact_form, light_stem
+from search.rules.stem import bare_possessive, exact_form, light_stem
 
 __all__ = [
     "MatchExplanation",
     "alias_keys",
+    "bare_possessive",
     "exact_form",
     "explain_match",
     "fold",

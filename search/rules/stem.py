@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from search.rules.fold import fold, strip_possessive
 
-__all__ = ["exact_form", "light_stem"]
+__all__ = ["bare_possessive", "exact_form", "light_stem"]
 
 _VOWELS = frozenset("aeiou")
 
@@ -66,3 +66,20 @@ def exact_form(word: str) -> str:
     ``sadr`` and ``iraq``.
     """
     return light_stem(strip_possessive(fold(word)))
+
+
+def bare_possessive(exact: str) -> str | None:
+    """The exact-word term of ``exact`` with a possessive or plural *s* that no rule folds, or
+    None when the stemmer already folds it.
+
+    Copy that has lost its apostrophes writes "al-Qaedas former branch" for al-Qaeda's. The
+    stemmer cannot take that *s* off a name ending in a consonant and *a* (*Hamas* is not
+    *Hama*), so ``qaedas`` is a word of its own, which the archive's company can join to
+    *qaeda* (see :mod:`search.variants`). Where the stemmer does fold the *s* (``assads`` ->
+    ``assad``), there is nothing to join.
+
+    >>> bare_possessive("qaeda"), bare_possessive("assad"), bare_possessive("sunni")
+    ('qaedas', None, None)
+    """
+    plural = exact + "s"
+    return plural if exact and light_stem(plural) != exact else None

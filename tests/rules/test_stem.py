@@ -1,6 +1,6 @@
 import pytest
 
-from search.rules import exact_form, light_stem
+from search.rules import bare_possessive, exact_form, light_stem
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,21 @@ def test_exact_form(word: str, expected: str) -> None:
 
 def test_hama_and_hamas_stay_apart() -> None:
     assert exact_form("Hamas") != exact_form("Hama")
+
+
+@pytest.mark.parametrize(
+    ("exact", "expected"),
+    [
+        ("qaeda", "qaedas"),  # -as after a consonant is kept: Qaedas is a word of its own
+        ("hama", "hamas"),  # the same rule: only company tells Hamas from Hama's
+        ("raqqa", "raqqas"),
+        ("assad", None),  # Assads folds to assad already
+        ("sunni", None),
+        ("militia", None),  # -as after a vowel folds
+        ("protest", None),
+        ("abbas", "abbass"),  # -ss is kept
+        ("", None),
+    ],
+)
+def test_bare_possessive(exact: str, expected: str | None) -> None:
+    assert bare_possessive(exact) == expected
