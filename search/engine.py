@@ -7,6 +7,7 @@ gives each worker thread its own engine, or serialises calls.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import time
@@ -17,10 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 
 from search import store
 from search.columns import Columns
+from search.docsets import DocSets
 from search.errors import NotFound, QueryError
 from search.highlight import match_spans
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
@@ -73,14 +75,6 @@ def _total(by_source: dict[str, int], chosen: list[str]) -> int:
     return sum(by_source.values())
 
 
-def _relevance(score: float | tuple[float, ...]) -> float:
-    """The relevance score of a hit; under the typed-spelling-first order Whoosh gives the sort
-    key instead, whose last part is the negated score."""
-    if isinstance(score, tuple):
-        return round(-float(score[-1]), 4)
-    return round(float(score), 4)
-
-
 class Engine:
     """Search one index directory."""
 
@@ -92,6 +86,7 @@ class Engine:
         self._info: IndexInfo | None = None  # described once per commit
         self._sources: dict[str, int] | None = None
         self._column_values: Columns | None = None
+        self._docset_values: DocSets | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -119,6 +114,7 @@ class Engine:
         self._info = None
         self._sources = None
         self._column_values = None
+        self._docset_values = None
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -128,8 +124,8 @@ class Engine:
         builder = QueryBuilder(self._finder, exact=request.exact)
         query = builder.build(request.node) if request.node else wq.Every()
         chosen = self._source_names(request)
-        # One unscored pass over the matches gives the exact total and the source facet at once
-        # (Whoosh would otherwise run the query again just to count), and the filter.
+        # The matches as a set, without scoring (search.docsets): the exact total and the
+        # source facet at once; then only the page's hits are ranked.
         docs, by_source = self._matches(query, request.date_from, request.date_to)
         total = _total(by_source, chosen)
         pages = math.ceil(total / request.size)
@@ -140,16 +136,11 @@ class Engine:
         hits: list[Hit] = []
         if total:
             offset = (request.page - 1) * request.size
-            results = self._searcher.search(
-                query,
-                limit=offset + request.size,
-                filter=self._allowed(docs, chosen) if request.filtered else None,
-                sortedby=self._order(request, builder),
-            )
-            relevance = request.sort == "relevance"
+            allowed = self._allowed(docs, chosen) if request.filtered else None
+            ranked = self._rank(request, builder, query, docs, allowed, offset + request.size)
             hits = [
-                self._hit(offset + i + 1, hit, builder, relevance)
-                for i, hit in enumerate(results[offset : offset + request.size])
+                self._hit(offset + i + 1, docnum, score, builder)
+                for i, (docnum, score) in enumerate(ranked[offset:])
             ]
         spellings = {
             text: self._finder.documents(text)
@@ -212,37 +203,67 @@ class Engine:
             if request.filtered:
                 response.without_filters = count(node, filtered=False)
 
-    def _order(self, request: SearchRequest, builder: QueryBuilder) -> sorting.FacetType | None:
+    def _rank(
+        self,
+        request: SearchRequest,
+        builder: QueryBuilder,
+        query: wq.Query,
+        docs: frozenset[int] | None,
+        allowed: set[int] | None,
+        limit: int,
+    ) -> list[tuple[int, float | None]]:
+        """The first ``limit`` matches in the order asked for, as (document, score or None).
+
+        ``docs`` are the matches within the dates (None: every article), ``allowed`` those
+        within every filter (None: no filter)."""
         if request.sort != "relevance":
-            newest = request.sort == "newest"
-            return sorting.MultiFacet(
-                [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
+            # By date: a sort of the matching documents' column values, no scoring at all.
+            columns = self._columns()
+            pool: Iterable[int] = (
+                allowed if allowed is not None else columns.live() if docs is None else docs
             )
-        if builder.terms.varied:
-            # Other spellings were reached: the articles that write a word as it was typed come
-            # first, then those with only other spellings, each by relevance.
-            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
-            return sorting.MultiFacet(
-                [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
-            )
-        return None
+            undated, date = columns.undated, columns.date
+            if request.sort == "newest":
+                order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], -date[n], n))
+            else:
+                order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], date[n], n))
+            return [(n, None) for n in order]
+        if not builder.terms.varied:
+            return self._scored(query, allowed, limit)
+        # Other spellings were reached: the articles that write a word as it was typed come
+        # first, then those with only other spellings, each by relevance. Each part is one
+        # top-N search of Whoosh's, which skips postings blocks that cannot make the page.
+        within = allowed if allowed is not None else set(docs or ())
+        typed_query = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
+        typed = within & self._docsets().docs(typed_query)
+        ranked = self._scored(query, typed, limit)
+        if len(typed) < limit:
+            ranked += self._scored(query, within - typed, limit - len(typed))
+        return ranked
+
+    def _scored(
+        self, query: wq.Query, allowed: set[int] | None, limit: int
+    ) -> list[tuple[int, float | None]]:
+        """The ``limit`` best of ``query``'s matches by BM25F, among ``allowed`` if given."""
+        if allowed is not None and not allowed:
+            return []
+        results = self._searcher.search(query, limit=limit, filter=allowed)
+        return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
 
     def _matches(
         self, query: wq.Query, first: datetime | None, last: datetime | None
-    ) -> tuple[list[int] | None, dict[str, int]]:
+    ) -> tuple[frozenset[int] | None, dict[str, int]]:
         """The documents matching ``query`` within the dates, and their count per source
         ("" for none). The documents are None for every article with no dates given."""
         columns = self._columns()
-        if isinstance(query, wq.Every):
-            if not (first or last):
-                return None, self._source_counts()
-            found: Iterable[int] = columns.live()
-        else:
-            found = self._searcher.docs_for_query(query)
-        docs = columns.within(found, first, last) if first or last else list(found)
+        if isinstance(query, wq.Every) and not (first or last):
+            return None, self._source_counts()
+        docs = self._docsets().docs(query)
+        if first or last:
+            docs = frozenset(columns.within(docs, first, last))
         return docs, columns.count_sources(docs)
 
-    def _allowed(self, docs: list[int] | None, chosen: list[str]) -> set[int]:
+    def _allowed(self, docs: frozenset[int] | None, chosen: list[str]) -> set[int]:
         """The documents that pass the filters, as a filter for Whoosh."""
         columns = self._columns()
         found = columns.live() if docs is None else docs
@@ -250,6 +271,11 @@ class Engine:
             return set(found)
         names = set(chosen)
         return {n for n in found if columns.source[n] in names}
+
+    def _docsets(self) -> DocSets:
+        if self._docset_values is None:
+            self._docset_values = DocSets(self._searcher, self._columns().deleted)
+        return self._docset_values
 
     def _columns(self) -> Columns:
         if self._column_values is None:
@@ -308,8 +334,8 @@ class Engine:
             matched=list(matched.values()),
         )
 
-    def _hit(self, rank: int, hit: object, builder: QueryBuilder, sorted_by_relevance: bool) -> Hit:
-        fields = hit.fields()  # type: ignore[attr-defined]
+    def _hit(self, rank: int, docnum: int, score: float | None, builder: QueryBuilder) -> Hit:
+        fields = self._searcher.stored_fields(docnum)
         title = fields.get("title", "")
         body = fields.get("body", "")
         title_spans = match_spans(title, builder.terms)
@@ -324,7 +350,7 @@ class Engine:
             source=fields.get("source", ""),
             date=format_date(fields.get("date")),
             url=fields.get("url", ""),
-            score=_relevance(hit.score) if sorted_by_relevance else None,  # type: ignore[attr-defined]
+            score=score,
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
             matched=list(matched.values()),

@@ -1,0 +1,139 @@
+"""Matching documents as sets (search.docsets), and the ranking built on them, against Whoosh's
+own walk and sort on real indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from search import Engine, SearchRequest, index_corpus
+from search.columns import Columns
+from search.docsets import DocSets
+from search.querybuild import FIELDS, QueryBuilder
+from search.querylang import parse_query
+from search.variants import VariantFinder
+
+FAKES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes.jsonl"
+
+QUERIES = [
+    "Hizballah",
+    "Qaeda",
+    "Shiite",
+    "oil prices",
+    '"Moqtada al-Sadr"',
+    "al-Sadr",
+    "Syria -Assad",
+    "Hezbollah OR Hizballah",
+    "Iraq Kurdish oil",
+    "the",
+    "zzyzxnotaword",
+]
+
+
+@pytest.fixture(scope="module")
+def updated_index(tmp_path_factory) -> Path:
+    """fakes.jsonl indexed by two writer processes (two segments), then again after 100
+    articles were dropped and 20 changed: a multi-segment index with deletions."""
+    root = tmp_path_factory.mktemp("docsets")
+    lines = FAKES.read_text(encoding="utf-8").splitlines()
+    corpus = root / "fakes.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_corpus(root / "index", [corpus], procs=2)
+    changed = []
+    for i, line in enumerate(lines[100:]):
+        record = json.loads(line)
+        if i < 20:
+            record["body"] += " Hizballah was named again."
+        changed.append(json.dumps(record))
+    corpus.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    index_corpus(root / "index", [corpus])
+    return root / "index"
+
+
+def _queries(searcher) -> list[wq.Query]:
+    finder = VariantFinder(searcher.reader())
+    built = [
+        QueryBuilder(finder, exact=exact).build(parse_query(q))
+        for q in QUERIES
+        for exact in (False, True)
+    ]
+    return [*built, wq.Every(), wq.Term("body", "hizballah"), wq.NullQuery]
+
+
+@pytest.mark.parametrize("cache_ids", [2_000_000, 50])
+def test_sets_equal_whooshs_walk_over_segments_with_deletions(updated_index, cache_ids):
+    with Engine(updated_index) as engine:
+        searcher = engine.ix.searcher(weighting=scoring.BM25F())
+    with searcher:
+        reader = searcher.reader()
+        assert len(searcher.leaf_searchers()) >= 2 and reader.has_deletions()
+        deleted = Columns.read(reader).deleted
+        docsets = DocSets(searcher, deleted, cache_ids=cache_ids)
+        for query in _queries(searcher):
+            expected = set(searcher.docs_for_query(query))
+            assert docsets.docs(query) == expected, query
+            assert docsets.docs(query) == expected, query  # again, from the cache
+        assert not docsets.live() & deleted
+        assert len(docsets.live()) == reader.doc_count()
+
+
+def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list[tuple]:
+    """The page as Whoosh's collectors order it: typed spellings first through a query facet,
+    dates through field facets (what the engine did before it ranked from sets)."""
+    from whoosh.index import open_dir
+
+    with open_dir(str(index_dir)).searcher(weighting=scoring.BM25F()) as searcher:
+        builder = QueryBuilder(VariantFinder(searcher.reader()))
+        query = builder.build(parse_query(q))
+        if sort != "relevance":
+            facet = sorting.MultiFacet(
+                [
+                    sorting.FieldFacet("undated"),
+                    sorting.FieldFacet("date", reverse=sort == "newest"),
+                ]
+            )
+        elif builder.terms.varied:
+            typed = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
+            facet = sorting.MultiFacet(
+                [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
+            )
+        else:
+            facet = None
+        results = searcher.search(query, limit=page * size, sortedby=facet)
+        page_hits = results[(page - 1) * size : page * size]
+        rows = []
+        for hit in page_hits:
+            score = None
+            if sort == "relevance":
+                score = -hit.score[-1] if isinstance(hit.score, tuple) else hit.score
+                score = round(float(score), 4)
+            rows.append((hit["id"], score))
+        return rows
+
+
+@pytest.mark.parametrize(
+    ("q", "page", "size", "sort"),
+    [
+        ("Hizballah", 1, 10, "relevance"),  # 5 typed, the rest other spellings
+        ("Hizballah", 1, 3, "relevance"),  # the page holds typed ones only
+        ("Hizballah", 2, 4, "relevance"),  # the page straddles typed and the rest
+        ("Qaida", 3, 10, "relevance"),
+        ("Shiite", 1, 50, "relevance"),
+        ("oil prices", 1, 10, "relevance"),  # no other spelling: one top-N search
+        ("Syria", 4, 10, "newest"),
+        ("Syria", 2, 20, "oldest"),
+        ("Hezbollah OR Hizballah", 1, 25, "relevance"),
+    ],
+)
+def test_pages_are_ranked_as_whoosh_sorts_them(fakes_index, q, page, size, sort):
+    with Engine(fakes_index) as engine:
+        response = engine.search(
+            SearchRequest.from_params(q, page=str(page), size=str(size), sort=sort)
+        )
+    got = [(hit.id, hit.score) for hit in response.hits]
+    assert got == _reference(fakes_index, q, page, size, sort)
+    assert len(got) == min(size, response.total - (page - 1) * size)
