@@ -20,8 +20,9 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
-#: Document numbers kept in the cache of term sets, over all terms (about 60 bytes each).
-CACHE_IDS = 2_000_000
+#: Document numbers kept in the cache of term sets, over all terms: about 65 bytes each, so
+#: some 33 MB per engine (a server runs one engine per worker thread).
+CACHE_IDS = 500_000
 
 
 class DocSets:
