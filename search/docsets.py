@@ -5,9 +5,11 @@ Whoosh finds the documents of a query by stepping its matchers one posting at a 
 the scored search itself. Here a term's postings are read a block at a time (Whoosh stores them
 as blocks of delta-encoded document numbers, decoded with ``itertools.accumulate``, in C) into a
 set, and a query tree is evaluated by set algebra, also in C: an Or is a union, an And an
-intersection, an AndNot a difference. A phrase needs positions, so it (and any other kind of
-query) is left to Whoosh. The sets of recent terms are kept, up to a bounded number of document
-numbers, for the life of one searcher (one commit).
+intersection, an AndNot a difference. A phrase (and a sequence of OR groups of terms, the
+cross-spelling phrase) is the intersection of its words' sets, then positions are read only
+for the documents in it. Any other kind of query is left to Whoosh. The sets of recent terms
+are kept, up to a bounded number of document numbers, for the life of one searcher (one
+commit).
 """
 
 from __future__ import annotations
@@ -62,7 +64,10 @@ class DocSets:
             return self.live()
         if q is wq.NullQuery:
             return set()
-        # Phrases and anything else: Whoosh's own walk.
+        slots = _slots(q)
+        if slots is not None:
+            return self._adjacent(*slots)
+        # Anything else: Whoosh's own walk.
         return set(self._searcher.docs_for_query(q))
 
     def term(self, fieldname: str, text: str) -> frozenset[int]:
@@ -80,6 +85,30 @@ class DocSets:
                 _, dropped = self._cache.popitem(last=False)
                 self._cached_ids -= len(dropped)
         return found
+
+    def _adjacent(self, fieldname: str, slots: list[list[str]]) -> set[int]:
+        """The documents where a term of each slot stands at consecutive positions."""
+        candidates = set(self._union(fieldname, slots[0]))
+        for slot in slots[1:]:
+            candidates &= self._union(fieldname, slot)
+        found: set[int] = set()
+        for reader, offset in self._leaves:
+            end = offset + reader.doc_count_all()
+            local = sorted(n - offset for n in candidates if offset <= n < end)
+            if not local:
+                continue
+            positions = [_positions(reader, fieldname, slot, local) for slot in slots]
+            for doc in local:
+                starts = positions[0].get(doc, ())
+                if any(
+                    all(start + i in positions[i].get(doc, ()) for i in range(1, len(slots)))
+                    for start in starts
+                ):
+                    found.add(doc + offset)
+        return found
+
+    def _union(self, fieldname: str, texts: list[str]) -> set[int]:
+        return set().union(*(self.term(fieldname, text) for text in texts))
 
     def _postings(self, fieldname: str, text: str) -> Iterable[int]:
         for reader, offset in self._leaves:
@@ -109,3 +138,44 @@ def _block_ids(matcher: object, offset: int) -> Iterable[int]:
         ids = accumulate(matcher._data[0])  # type: ignore[attr-defined]
         yield from map(offset.__add__, ids) if offset else ids
         matcher._next_block()  # type: ignore[attr-defined]
+
+
+def _slots(q: wq.Query) -> tuple[str, list[list[str]]] | None:
+    """A phrase as (field, the terms each position may hold), or None for another query: a
+    Phrase of adjacent words, or a Sequence of adjacent terms or OR groups of terms, in one
+    field."""
+    if isinstance(q, wq.Phrase):
+        if q.slop != 1 or q.char_ranges:
+            return None
+        return q.fieldname, [[word] for word in q.words]
+    if not isinstance(q, wq.Sequence) or q.slop != 1 or not q.ordered:
+        return None
+    fields: set[str] = set()
+    slots: list[list[str]] = []
+    for sub in q.subqueries:
+        terms = sub.subqueries if isinstance(sub, wq.Or) else [sub]
+        if not terms or not all(type(t) is wq.Term for t in terms):
+            return None
+        fields.update(t.fieldname for t in terms)
+        slots.append([t.text for t in terms])
+    if len(fields) != 1 or len(slots) < 2:
+        return None
+    return fields.pop(), slots
+
+
+def _positions(
+    reader: object, fieldname: str, texts: list[str], docs: list[int]
+) -> dict[int, set[int]]:
+    """Where any of ``texts`` stands in each of ``docs`` (ascending, numbers of ``reader``)."""
+    found: dict[int, set[int]] = {}
+    for text in texts:
+        if (fieldname, text) not in reader:  # type: ignore[operator]
+            continue
+        matcher = reader.postings(fieldname, text)  # type: ignore[attr-defined]
+        for doc in docs:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(doc)
+            if matcher.is_active() and matcher.id() == doc:
+                found.setdefault(doc, set()).update(matcher.value_as("positions"))
+    return found
