@@ -66,6 +66,10 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
 
 
 _PARAGRAPH_RE = re.compile(r"\s*\n\s*")
+#: Up to this many matches, a query that reached other spellings is scored in one search and
+#: ordered here; above it, as two top-N searches (typed spellings, then the rest), which skip
+#: the postings blocks that cannot make the page.
+SCORE_ALL = 500
 
 
 def _total(by_source: dict[str, int], chosen: list[str]) -> int:
@@ -236,19 +240,25 @@ class Engine:
         within = allowed if allowed is not None else set(docs or ())
         typed_query = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
         typed = within & self._docsets().docs(typed_query)
+        if len(within) <= SCORE_ALL:
+            # Few matches: score them all in one search, and order them here.
+            ranked = self._scored(query, allowed, None)
+            ranked.sort(key=lambda hit: (hit[0] not in typed, -(hit[1] or 0.0), hit[0]))
+            return ranked[:limit]
         ranked = self._scored(query, typed, limit)
         if len(typed) < limit:
             ranked += self._scored(query, within - typed, limit - len(typed))
         return ranked
 
     def _scored(
-        self, query: wq.Query, allowed: set[int] | None, limit: int
+        self, query: wq.Query, allowed: set[int] | None, limit: int | None
     ) -> list[tuple[int, float | None]]:
-        """The ``limit`` best of ``query``'s matches by BM25F, among ``allowed`` if given."""
+        """The ``limit`` best of ``query``'s matches by BM25F (all with None), among
+        ``allowed`` if given."""
         if allowed is not None and not allowed:
             return []
         results = self._searcher.search(query, limit=limit, filter=allowed)
-        return [(hit.docnum, round(float(hit.score), 4)) for hit in results]
+        return [(hit.docnum, float(hit.score)) for hit in results]
 
     def _matches(
         self, query: wq.Query, first: datetime | None, last: datetime | None
@@ -350,7 +360,7 @@ class Engine:
             source=fields.get("source", ""),
             date=format_date(fields.get("date")),
             url=fields.get("url", ""),
-            score=score,
+            score=None if score is None else round(score, 4),
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
             matched=list(matched.values()),

@@ -11,6 +11,7 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search import Engine, SearchRequest, index_corpus
+from search import engine as engine_module
 from search.columns import Columns
 from search.docsets import DocSets
 from search.querybuild import FIELDS, QueryBuilder
@@ -135,7 +136,13 @@ def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list
         ("Hezbollah OR Hizballah", 1, 25, "relevance"),
     ],
 )
-def test_pages_are_ranked_as_whoosh_sorts_them(fakes_index, q, page, size, sort):
+@pytest.mark.parametrize("score_all", [engine_module.SCORE_ALL, 0], ids=["one-search", "top-n"])
+def test_pages_are_ranked_as_whoosh_sorts_them(
+    fakes_index, monkeypatch, q, page, size, sort, score_all
+):
+    # Both ways of ranking a query that reached other spellings: every match scored in one
+    # search, and (as for many matches) typed spellings and the rest as two top-N searches.
+    monkeypatch.setattr(engine_module, "SCORE_ALL", score_all)
     with Engine(fakes_index) as engine:
         response = engine.search(
             SearchRequest.from_params(q, page=str(page), size=str(size), sort=sort)
