@@ -22,6 +22,7 @@ from whoosh import scoring
 
 from search import store
 from search.columns import Columns
+from search.corrections import Corrections
 from search.docsets import DocSets
 from search.errors import NotFound, QueryError
 from search.highlight import match_spans
@@ -87,6 +88,7 @@ class Engine:
         self.ix = store.open_index(index_dir)
         self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         self._finder = VariantFinder(self._searcher.reader())
+        self._corrections = Corrections(self._searcher.reader())
         self._info: IndexInfo | None = None  # described once per commit
         self._sources: dict[str, int] | None = None
         self._column_values: Columns | None = None
@@ -115,6 +117,7 @@ class Engine:
         self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         old.close()
         self._finder = VariantFinder(self._searcher.reader())
+        self._corrections = Corrections(self._searcher.reader())
         self._info = None
         self._sources = None
         self._column_values = None
@@ -200,7 +203,7 @@ class Engine:
             return _total(self._matches(query, request.date_from, request.date_to)[1], chosen)
 
         response.suggestion = did_you_mean(
-            node, response.total, self._searcher, self._finder, count
+            node, response.total, self._corrections, self._finder, count
         )
         if response.total == 0:
             response.fewer_words = fewer_words(node, count)

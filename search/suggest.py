@@ -1,9 +1,9 @@
 """Other queries to offer when a search finds nothing or very little.
 
 - **Did you mean**: each rare word of the query replaced by the closest word the archive uses
-  more often (Whoosh's edit-distance walk over the title and body vocabulary). It is offered
-  only when it finds more articles than the query did, so following suggestions can never loop:
-  each one finds strictly more than the last.
+  more often (an edit-distance walk over the title and body vocabulary,
+  :mod:`search.corrections`). It is offered only when it finds more articles than the query
+  did, so following suggestions can never loop: each one finds strictly more than the last.
 - **Fewer words**: when nothing matched, the query with one part left out.
 
 The caller counts: ``count(node)`` is the number of articles a query tree finds under the
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from whoosh.searching import Searcher
-
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM
+from search.corrections import Corrections
 from search.querybuild import query_tokens
 from search.response import Alternative
 from search.rules import is_name_like
@@ -69,7 +68,7 @@ def _styled(word: str, like: str) -> str:
     return word
 
 
-def _correction(word: str, searcher: Searcher, finder: VariantFinder) -> str | None:
+def _correction(word: str, corrections: Corrections, finder: VariantFinder) -> str | None:
     tokens = query_tokens(word)
     if len(tokens) != 1:  # compounds and "al-" forms are left alone
         return None
@@ -84,9 +83,7 @@ def _correction(word: str, searcher: Searcher, finder: VariantFinder) -> str | N
     for maxdist in (1, 2) if len(exact) >= LONG_WORD else (1,):
         candidates = [
             c
-            for c in searcher.suggest(
-                "body", exact, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX
-            )
+            for c in corrections.suggest(exact, limit=CANDIDATES, maxdist=maxdist, prefix=PREFIX)
             if c != exact and c != ARTICLE_TERM and finder.documents(c) > used
         ]
         if candidates:
@@ -101,14 +98,14 @@ def _correction(word: str, searcher: Searcher, finder: VariantFinder) -> str | N
 
 
 def did_you_mean(
-    node: ql.Node, total: int, searcher: Searcher, finder: VariantFinder, count: Count
+    node: ql.Node, total: int, corrections: Corrections, finder: VariantFinder, count: Count
 ) -> Alternative | None:
     """One corrected query that finds more than ``total`` articles, or None."""
     if total >= FEW_RESULTS:
         return None
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(_words(node)):
-        fixed = _correction(word, searcher, finder)
+        fixed = _correction(word, corrections, finder)
         if fixed:
             fixes[word] = fixed
     if not fixes:
