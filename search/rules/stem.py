@@ -73,13 +73,13 @@ def bare_possessive(exact: str) -> str | None:
     None when the stemmer already folds it.
 
     Copy that has lost its apostrophes writes "al-Qaedas former branch" for al-Qaeda's. The
-    stemmer cannot take that *s* off a name ending in a consonant and *a* (*Hamas* is not
-    *Hama*), so ``qaedas`` is a word of its own, which the archive's company can join to
-    *qaeda* (see :mod:`search.variants`). Where the stemmer does fold the *s* (``assads`` ->
-    ``assad``), there is nothing to join.
+    stemmer keeps a final *s* after a consonant and *a* (*Hamas* is not *Hama*) and after most
+    *o*s (*Carlos*), so ``qaedas`` and ``aleppos`` are words of their own, which the archive's
+    company can join to the words they extend (see :mod:`search.variants`). Where the stemmer
+    does fold the *s* (``assads`` -> ``assad``), there is nothing to join.
 
-    >>> bare_possessive("qaeda"), bare_possessive("assad"), bare_possessive("sunni")
-    ('qaedas', None, None)
+    >>> bare_possessive("qaeda"), bare_possessive("aleppo"), bare_possessive("assad")
+    ('qaedas', 'aleppos', None)
     """
     plural = exact + "s"
     return plural if exact and light_stem(plural) != exact else None
