@@ -51,6 +51,7 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/real_text.py --index bench/out/index
 	$(BIN)/python bench/query_latency.py --index bench/out/index
 	$(BIN)/python bench/api_latency.py --index bench/out/index
+	$(BIN)/python bench/load.py --index bench/out/index --json bench/out/load.json
 	$(BIN)/python bench/peers.py --json bench/out/peers.json
 
 # Matching quality and cost in one run (issue 4, points 1 to 3 and 5): quality on the evaluation

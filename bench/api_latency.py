@@ -49,9 +49,10 @@ def _get(url: str) -> dict[str, object]:
         return json.loads(response.read())
 
 
-def serve(index_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(index_dir: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "search", "serve", "--index", str(index_dir)]
-    server = subprocess.Popen([*command, "--port", str(port)], stderr=subprocess.DEVNULL)
+    command += ["--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -302,7 +302,7 @@ def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
         raise SearchError("--workers must be at least 1")
     with Engine(index_dir) as engine:  # refuse to start on a missing or outdated index
         documents = engine.info().documents
-    import uvicorn  # the server is needed by this command only
+    from web import server  # the server is needed by this command only
 
     os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
     print(
@@ -311,14 +311,7 @@ def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(
-        "web.app:app_from_environment",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-    )
+    server.run("web.app:app_from_environment", args.host, args.port, args.workers)
     return 0
 
 

@@ -26,3 +26,14 @@ def test_api_latency_drives_a_real_server(seeds_index, load_bench):
     assert result["queries"] == 10 and result["runs"] == 10 and result["documents"] == 2
     assert result["per_query"]["Sayirun"]["total"] == 2
     assert 0 < result["median_ms"] <= result["p95_ms"]
+
+
+def test_load_drives_a_real_server_from_another_process(seeds_index, load_bench):
+    bench = load_bench("load")
+    figures = bench.run(seeds_index, [1, 4], seconds=1.0, workers=2)
+    assert figures["workers"] == 2 and [r["clients"] for r in figures["rows"]] == [1, 4]
+    for row in figures["rows"]:
+        assert row["requests"] > 0 and row["errors"] == 0
+        # The mix asks for a source and pages the two seed articles lack: refused with a 4xx.
+        assert 0 < row["refused"] < row["requests"]
+        assert 0 < row["median_ms"] <= row["p95_ms"]
