@@ -80,8 +80,9 @@ def query_tokens(text: str) -> list[QueryToken]:
 
 
 def _idf(doc_count: int, doc_frequency: int) -> float:
-    """Whoosh's inverse document frequency, as its BM25F scorer computes it."""
-    return math.log(doc_count / (doc_frequency + 1)) + 1
+    """Whoosh's inverse document frequency, as its BM25F scorer computes it (1 for an empty
+    index, where nothing is scored)."""
+    return math.log(max(doc_count, 1) / (doc_frequency + 1)) + 1
 
 
 class QueryBuilder:

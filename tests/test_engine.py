@@ -508,3 +508,15 @@ def test_typed_spelling_first_in_a_multi_word_query(fakes):
     typed = _articles_with(FAKES, ("Hizballah",))
     assert {hit.id for hit in response.hits[: len(typed)]} == typed
     assert response.total > len(typed)
+
+
+@pytest.mark.parametrize(
+    "q", ["Sadr", "protest", '"Muqtada al-Sadr" Iraq -Syria', "Hezbollah OR Hizballah", ""]
+)
+def test_an_empty_index_finds_nothing_without_failing(tmp_path, q):
+    corpus = tmp_path / "skipped.jsonl"
+    corpus.write_text('{"id": "a"}\n', encoding="utf-8")  # no title, no body: skipped
+    index_corpus(tmp_path / "index", [corpus])
+    with Engine(tmp_path / "index") as engine:
+        response = engine.search(SearchRequest.from_params(q))
+    assert (response.total, response.hits, response.pages) == (0, [], 0)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from starlette.testclient import TestClient
 
-from search import Engine, SearchRequest
+from search import Engine, SearchRequest, index_corpus
 from search.rules import exact_form
 from web import create_app
 
@@ -439,3 +439,13 @@ def test_results_are_a_list_with_headings(fakes_client):
     tags = [t for t, _ in page.tags]
     assert "ol" in tags
     assert tags.count("h2") >= 10
+
+
+def test_an_empty_index_answers_with_no_results(tmp_path):
+    corpus = tmp_path / "skipped.jsonl"
+    corpus.write_text('{"id": "a"}\n', encoding="utf-8")  # no title, no body: skipped
+    index_corpus(tmp_path / "index", [corpus])
+    with TestClient(create_app(tmp_path / "index")) as client:
+        response = client.get("/api/search", params={"q": "Sadr"})
+        assert response.status_code == 200 and response.json()["total"] == 0
+        assert client.get("/", params={"q": "Sadr"}).status_code == 200
