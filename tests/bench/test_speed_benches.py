@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_query_latency_runs_the_committed_mix(seeds_index, load_bench):
     bench = load_bench("query_latency")
@@ -36,4 +38,28 @@ def test_load_drives_a_real_server_from_another_process(seeds_index, load_bench)
         assert row["requests"] > 0 and row["errors"] == 0
         # The mix asks for a source and pages the two seed articles lack: refused with a 4xx.
         assert 0 < row["refused"] < row["requests"]
+        assert 0 < row["median_ms"] <= row["p95_ms"]
+
+
+def test_growth_repeats_the_corpora_with_new_ids_and_measures_each_size(
+    shared, load_bench, tmp_path
+):
+    bench = load_bench("growth")
+    fakes = shared / "corpora" / "fakes.jsonl"
+    written = bench.write_corpus(fakes, 1000, tmp_path / "corpus")
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "corpus" / "articles.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
+    assert written == len(records) == 1000
+    assert len({r["id"] for r in records}) == 1000
+    assert records[-1]["id"].endswith("~synthetic-1") and records[-1]["source"].endswith(
+        "(synthetic)"
+    )
+    rows = bench.measure(fakes, [793, 1000], tmp_path / "growth", procs=2, repeat=1)
+    assert [r["articles"] for r in rows] == [793, 1000]
+    for row in rows:
+        assert row["index_mib"] > 0 and row["peak_rss_mib"] > 10
         assert 0 < row["median_ms"] <= row["p95_ms"]
