@@ -38,7 +38,7 @@ TYPICAL = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -67,7 +67,7 @@ def serve(index_dir: Path, port: int, workers: int = 1) -> subprocess.Popen[byte
 
 
 def run(index_dir: Path, repeat: int) -> dict[str, object]:
-    port = _free_port()
+    port = free_port()
     server = serve(index_dir, port)
     try:
         base = f"http://127.0.0.1:{port}/api/search?"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -24,11 +23,11 @@ import sys
 import time
 from pathlib import Path
 
+from index_corpora import build_into
 from peers import load_mix, searcher_ours
-from timing import percentile
+from timing import percentile, write_json
 
 from search.corpus import find_files
-from search.store import dir_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
@@ -66,26 +65,6 @@ def write_corpus(corpora: Path, size: int, out: Path) -> int:
     return written
 
 
-def build(corpus: Path, index_dir: Path, procs: int) -> dict[str, object]:
-    """Index ``corpus`` from scratch in a fresh process; its figures."""
-    shutil.rmtree(index_dir, ignore_errors=True)
-    command = [sys.executable, "-m", "search", "index", "--index", str(index_dir)]
-    command += ["--rebuild", "--json", "--quiet", "--procs", str(procs), str(corpus)]
-    started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if result.returncode:
-        raise SystemExit(f"indexing {corpus} failed:\n{result.stderr.strip()}")
-    articles = int(json.loads(result.stdout)["documents"])
-    return {
-        "articles": articles,
-        "seconds": round(seconds, 1),
-        "articles_per_s": round(articles / seconds, 1),
-        "index_mib": round(dir_size(index_dir) / 2**20, 1),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-    }
-
-
 def queries(index_dir: Path, repeat: int) -> dict[str, object]:
     run = searcher_ours(index_dir)
     timings: list[float] = []
@@ -105,7 +84,8 @@ def _measure_one(corpora: Path, size: int, out: Path, procs: int, repeat: int) -
     corpus = out / f"corpus-{size}"
     written = write_corpus(corpora, size, corpus)
     row: dict[str, object] = {"size": size, "records": written}
-    row |= build(corpus, out / f"index-{size}", procs)
+    shutil.rmtree(out / f"index-{size}", ignore_errors=True)
+    row |= build_into(corpus, out / f"index-{size}", procs)
     row |= queries(out / f"index-{size}", repeat)
     return row
 
@@ -147,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['peak_rss_mib']} | {r['median_ms']} | {r['p95_ms']} |"
         )
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        write_json(args.json, rows)
     return 0
 
 

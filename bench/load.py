@@ -27,9 +27,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from api_latency import _free_port, serve
+from api_latency import free_port, serve
 from peers import load_mix
-from timing import percentile
+from timing import percentile, write_json
 
 #: The mix's fields as API parameters.
 _PARAMS = {"q": "q", "sort": "sort", "from": "from", "to": "to", "source": "source", "page": "page"}
@@ -104,7 +104,7 @@ def drive(port: int, clients: int, seconds: float) -> dict[str, object]:
 
 
 def run(index_dir: Path, clients: list[int], seconds: float, workers: int) -> dict[str, object]:
-    port = _free_port()
+    port = free_port()
     server = serve(index_dir, port, workers=workers)
     try:
         rows = []
@@ -147,8 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['p95_ms']} | {r['errors']} | {r['refused']} |"
         )
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        write_json(args.json, figures)
     return 0
 
 

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from query_latency import load_queries
-from timing import percentile
+from timing import percentile, write_json
 
 from search import Engine, SearchError, SearchRequest, index_corpus
 from search.store import dir_size
@@ -265,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print_queries(figures["queries"])
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        write_json(args.json, figures)
     return 0
 
 

@@ -39,8 +39,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from timing import percentile
+from timing import percentile, write_json
 
+from search import querylang as ql
 from search.corpus import Article, find_files, read_file
 from search.store import dir_size
 
@@ -74,26 +75,14 @@ def _day(text: object, end: bool = False) -> datetime | None:
 # Query text as each peer writes it: words ANDed, quoted phrases kept. ------------------------
 
 
-def _parts(q: str) -> list[str]:
-    """The query's words and quoted phrases, each as written (phrases with their quotes)."""
-    parts, rest = [], q
-    while rest:
-        rest = rest.strip()
-        if rest.startswith('"'):
-            end = rest.find('"', 1)
-            end = len(rest) if end < 0 else end + 1
-        else:
-            end = rest.find(" ") if " " in rest else len(rest)
-        if rest[:end].strip('" '):
-            parts.append(rest[:end])
-        rest = rest[end:]
-    return parts
-
-
 def _quoted(q: str) -> str:
-    """Every word or phrase as a quoted string (ANDed by FTS5, and by tantivy's parser as it is
-    set here), so that apostrophes and hyphens are text, not syntax."""
-    return " ".join('"' + p.strip('"').replace('"', "") + '"' for p in _parts(q))
+    """Every word or phrase of the query (read by the engine's own parser) as a quoted string,
+    ANDed by FTS5 and by tantivy's parser as it is set here, so that apostrophes and hyphens
+    are text, not syntax. The mix holds words and phrases only."""
+    node = ql.parse_query(q)
+    parts = node.nodes if isinstance(node, ql.And) else (node,)
+    texts = [" ".join(p.words) if isinstance(p, ql.Phrase) else p.text for p in parts]  # type: ignore[union-attr]
+    return " ".join(f'"{text}"' for text in texts)
 
 
 # ours ------------------------------------------------------------------------------------------
@@ -498,8 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure(engines, args.corpora, args.out, sorted(args.procs), args.repeat, args.mix)
     print_tables(figures)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        write_json(args.json, figures)
     return 0
 
 

@@ -1,8 +1,9 @@
-"""What the latency benchmarks share: percentiles and the per-query table."""
+"""What the benchmarks share: percentiles, the per-query table, options, and JSON output."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 from pathlib import Path
 
@@ -37,3 +38,9 @@ def latency_arguments(doc: str, argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     return parser.parse_args(argv)
+
+
+def write_json(path: Path, figures: object) -> None:
+    """Write a benchmark's figures to ``path`` (its folder made if need be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

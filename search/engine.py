@@ -230,10 +230,8 @@ class Engine:
                 allowed if allowed is not None else columns.live() if docs is None else docs
             )
             undated, date = columns.undated, columns.date
-            if request.sort == "newest":
-                order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], -date[n], n))
-            else:
-                order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], date[n], n))
+            sign = -1 if request.sort == "newest" else 1
+            order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], sign * date[n], n))
             return [(n, None) for n in order]
         if not builder.terms.varied:
             return self._scored(query, allowed, limit)
