@@ -24,7 +24,7 @@ because Whoosh pickles the schema into the index and into ``--procs`` worker pro
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -177,11 +177,15 @@ class SpellingFilter(_Stateless, Filter):
                     yield t
 
 
+_TOKENIZER = NewsTokenizer()
+_SPELLING = SpellingFilter()
+
+
 @lru_cache(maxsize=200_000)
 def compound_spelling_terms(compound: str) -> tuple[str, ...]:
     """The ``spellings`` terms of one compound (a word, or words joined by hyphens) as found
     by the tokenizer in any text: no term depends on the words around the compound."""
-    return tuple(t.text for t in SpellingFilter()(NewsTokenizer()(compound)))
+    return tuple(t.text for t in _SPELLING(_TOKENIZER(compound)))
 
 
 class SpellingTokenizer(_Stateless, Tokenizer):
@@ -204,6 +208,72 @@ class SpellingTokenizer(_Stateless, Tokenizer):
                 t.text = term
                 for _ in range(count):
                     yield t
+
+
+_EXACT = NewsTokenizer() | ExactFilter()
+
+#: Distinct compounds analysed per process before :data:`_EXACT_CACHE` starts over (the five
+#: shared corpora write about 300,000).
+EXACT_CACHE_SIZE = 500_000
+#: compound -> its exact-field entry (see :func:`_exact_entry`).
+_EXACT_CACHE: dict[str, str | tuple[int, tuple[tuple[int, str], ...]]] = {}
+
+
+def compound_exact_terms(compound: str) -> tuple[int, tuple[tuple[int, str], ...]]:
+    """How many positions one compound takes, and its exact-field terms as ``(offset, term)``
+    pairs, as :func:`exact_analyzer` indexes it in any text (no term depends on the words
+    around the compound)."""
+    terms = tuple((t.pos, t.text) for t in _EXACT(compound, positions=True, mode="index"))
+    return len(WORD_RE.findall(compound)), terms
+
+
+def _exact_entry(compound: str) -> str | tuple[int, tuple[tuple[int, str], ...]]:
+    """The cached form of :func:`compound_exact_terms`: for one word with one term (nearly
+    every compound) the term itself ("" for none), else the width and terms."""
+    if len(_EXACT_CACHE) >= EXACT_CACHE_SIZE:
+        _EXACT_CACHE.clear()
+    width, terms = compound_exact_terms(compound)
+    single = width == 1 and len(terms) <= 1
+    entry = (terms[0][1] if terms else "") if single else (width, terms)
+    _EXACT_CACHE[compound] = entry
+    return entry
+
+
+def exact_term_positions(text: str) -> dict[str, list[int]]:
+    """Every exact-field term of ``text`` with its positions: what
+    ``exact_analyzer()(text, positions=True, mode="index")`` yields, gathered by term.
+
+    This is how an article is indexed. The compounds are found by one regex pass (in C) and
+    each distinct compound is analysed once (cached across articles), so the per-word cost is
+    a dictionary append, not a trip through the token pipeline.
+    """
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    cached = _EXACT_CACHE.get
+    pos = 0
+    for compound in _COMPOUND_FLAT_RE.findall(text):
+        entry = cached(compound)
+        if entry is None:
+            entry = _exact_entry(compound)
+        if entry.__class__ is str:
+            positions[entry].append(pos)  # type: ignore[index]
+            pos += 1
+        else:
+            width, terms = entry  # type: ignore[misc]
+            for offset, term in terms:
+                positions[term].append(pos + offset)
+            pos += width
+    positions.pop("", None)
+    return positions
+
+
+def spelling_term_counts(text: str) -> Counter[str]:
+    """Every ``spellings`` term of ``text`` with how often it occurs: what
+    :class:`SpellingTokenizer` yields, counted."""
+    counts: Counter[str] = Counter()
+    for compound, count in Counter(_COMPOUND_FLAT_RE.findall(text)).items():
+        for term in compound_spelling_terms(compound):
+            counts[term] += count
+    return counts
 
 
 def compound_form(compound: str) -> str:

@@ -29,6 +29,7 @@ from search.errors import SearchError, StrictSkipError
 from search.progress import Progress
 from search.rules.company import SEPARATOR, article_company
 from search.schema import ANALYZER_VERSION
+from search.writer import NewsMpWriter, NewsSegmentWriter
 
 #: Seconds to wait for another writer to finish before giving up.
 LOCK_TIMEOUT = 5.0
@@ -70,8 +71,9 @@ class IndexSummary:
         }
 
 
-def content_hash(article: Article) -> str:
-    """A digest of everything indexed about an article, to tell changed articles apart."""
+def content_hash(article: Article) -> bytes:
+    """A digest (SHA-1, 20 bytes) of everything indexed about an article, to tell changed
+    articles apart."""
     data = [
         article.title,
         article.body,
@@ -79,10 +81,10 @@ def content_hash(article: Article) -> str:
         article.source,
         article.url,
     ]
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode("utf-8")).digest()
 
 
-def _document(article: Article, digest: str, variants: bool) -> dict[str, object]:
+def _document(article: Article, digest: bytes, variants: bool) -> dict[str, object]:
     doc: dict[str, object] = {
         "id": article.id,
         "title": article.title,
@@ -91,7 +93,7 @@ def _document(article: Article, digest: str, variants: bool) -> dict[str, object
         "source": article.source,
         "url": article.url,
         "hash": digest,
-        "origin": article.origin,
+        "origin": article.origin.encode("utf-8"),
     }
     if article.date is not None:
         doc["date"] = article.date
@@ -129,7 +131,7 @@ def _never_committed(index_dir: Path) -> bool:
 def _writer(ix: FileIndex, procs: int) -> IndexWriter:
     """A writer; with several processes, workers that leave Ctrl-C to this process."""
     if procs == 1:
-        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
+        return NewsSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
     # Whoosh forks its workers while creating the writer: they inherit the ignored SIGINT, so an
     # interrupt reaches only this process, which cancels the run and stops them (no tracebacks);
     # and they watch this process, so that a kill -9 of it does not leave them blocked forever.
@@ -137,9 +139,7 @@ def _writer(ix: FileIndex, procs: int) -> IndexWriter:
     main = threading.current_thread() is threading.main_thread()  # signals: main thread only
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        return ix.writer(
-            procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT
-        )
+        return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
@@ -181,7 +181,7 @@ def _cancel(writer: IndexWriter) -> None:
     writer.cancel()
 
 
-def _existing(ix: FileIndex) -> dict[str, tuple[str, str]]:
+def _existing(ix: FileIndex) -> dict[str, tuple[bytes, str]]:
     """id -> (content hash, origin) of every live document."""
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
@@ -190,7 +190,7 @@ def _existing(ix: FileIndex) -> dict[str, tuple[str, str]]:
         hashes = reader.column_reader("hash")
         origins = reader.column_reader("origin")
         return {
-            ids[n]: (hashes[n], origins[n])
+            ids[n]: (hashes[n], origins[n].decode("utf-8"))
             for n in range(reader.doc_count_all())
             if not reader.is_deleted(n)
         }
@@ -293,7 +293,7 @@ def index_corpus(
 def _index_article(
     writer: IndexWriter,
     article: Article,
-    existing: dict[str, tuple[str, str]],
+    existing: dict[str, tuple[bytes, str]],
     summary: IndexSummary,
     variants: bool,
 ) -> None:

@@ -2,37 +2,96 @@
 
 from __future__ import annotations
 
-from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from collections.abc import Iterator
 
-from search.analysis import exact_analyzer, spelling_analyzer
+from whoosh.columns import FixedBytesColumn, NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+
+from search.analysis import (
+    exact_analyzer,
+    exact_term_positions,
+    spelling_analyzer,
+    spelling_term_counts,
+)
 
 #: Recorded with every index; an index built by another version is refused with the command
 #: that rebuilds it. Bump it whenever the terms an index holds change: the schema, the tokenizer,
 #: folding, stemming, spelling keys, the name gate or skeletons (tests/test_schema.py fails until
 #: the bump is made). Query-time rules (the skeleton guard's distance, the alias table) need none.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 
 #: Query boosts per field: a title match counts twice a body match.
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 
 
+#: What :meth:`whoosh.fields.FieldType.index` yields per term: bytes, frequency, weight, value.
+IndexedTerm = tuple[bytes, int, float, bytes]
+
+
+class ExactText(TEXT):
+    """The exact-word fields (``title``, ``body``): Whoosh's TEXT with positions, indexing a
+    text by :func:`search.analysis.exact_term_positions`. The postings are the ones Whoosh's
+    own ``index`` makes from :func:`search.analysis.exact_analyzer` (tests/test_schema.py)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(analyzer=exact_analyzer(), **kwargs)
+
+    def index(self, value: object, **kwargs: object) -> Iterator[IndexedTerm]:
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        encode, boost = self.format.encode, self.format.field_boost
+        for term, positions in exact_term_positions(value).items():
+            freq = len(positions)
+            yield term.encode("utf-8"), freq, float(freq) * boost, encode(positions)
+
+
+class SpellingText(TEXT):
+    """The ``spellings`` field: term counts only, indexing a text by
+    :func:`search.analysis.spelling_term_counts`."""
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=spelling_analyzer(), phrase=False)
+
+    def index(self, value: object, **kwargs: object) -> Iterator[IndexedTerm]:
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for term, freq in spelling_term_counts(value).items():
+            yield term.encode("utf-8"), freq, float(freq) * boost, pack_uint(freq)
+
+
+class StoredDate(DATETIME):
+    """The date: stored, and a column to filter and sort by. No terms: a date filter reads the
+    column (:mod:`search.columns`), which is faster than Whoosh's numeric range terms."""
+
+    indexed = False
+
+
 def build_schema() -> Schema:
-    """The schema of a News Search index."""
+    """The schema of a News Search index.
+
+    Only what a search looks up by term is indexed: the words, the spellings, the id (to replace
+    an article). What is only read per document is a column.
+    """
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=exact_analyzer(), stored=True),
-        body=TEXT(analyzer=exact_analyzer(), stored=True),
-        spellings=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        title=ExactText(stored=True),
+        body=ExactText(stored=True),
+        spellings=SpellingText(),
         # The names the article writes in mid-sentence (search.rules.company), as UTF-8 joined
         # by SEPARATOR: the evidence that two close spellings name one thing.
         company=COLUMN(),
-        date=DATETIME(stored=True, sortable=True),
+        date=StoredDate(stored=True, sortable=True),
         # 1 for an article without a date, so that both date orders can put those last.
-        undated=NUMERIC(int, bits=8, sortable=True),
+        undated=COLUMN(NumericColumn("B")),
         source=ID(stored=True, sortable=True),
         url=STORED(),
-        # Content hash, for incremental runs, and the file the article came from, for removals.
-        hash=ID(stored=True, sortable=True),
-        origin=ID(stored=True, sortable=True),
+        # For incremental runs: the SHA-1 of what is indexed about the article, to tell a
+        # changed one, and the file it came from (UTF-8), to tell one removed from its file.
+        hash=COLUMN(FixedBytesColumn(20)),
+        origin=COLUMN(),
     )
