@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 
 from whoosh import query as wq
+from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
@@ -69,6 +70,38 @@ class DocSets:
             return self._adjacent(*slots)
         # Anything else: Whoosh's own walk.
         return set(self._searcher.docs_for_query(q))
+
+    def scoring_query(self, q: wq.Query) -> wq.Query:
+        """``q`` with every phrase replaced by the intersection of its words, kept to the
+        documents where the phrase stands: the same matches and the same scores, with no
+        positions read.
+
+        Whoosh scores a phrase by the sum of its words' scores (its matcher wraps an
+        intersection of theirs, in the phrase's order), and finds where it stands by reading
+        positions document by document, in Python, as it scores. The documents where it stands
+        are already known here (:meth:`docs`, with positions read only where every word is).
+        """
+        if _slots(q) is not None:
+            subqueries = (
+                [wq.Term(q.fieldname, word) for word in q.words]
+                if isinstance(q, wq.Phrase)
+                else q.subqueries
+            )
+            return _Within(_Intersection(subqueries, boost=q.boost), self._by_leaf(self._eval(q)))
+        if isinstance(q, (wq.And, wq.Or)):
+            return type(q)([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
+        if isinstance(q, wq.AndNot):
+            return wq.AndNot(self.scoring_query(q.a), q.b)
+        return q
+
+    def _by_leaf(self, docs: Iterable[int]) -> dict[int, frozenset[int]]:
+        """``docs`` in each leaf reader's own numbers, by the reader's id()."""
+        found: dict[int, frozenset[int]] = {}
+        ordered = sorted(docs)
+        for reader, offset in self._leaves:
+            end = offset + reader.doc_count_all()
+            found[id(reader)] = frozenset(n - offset for n in ordered if offset <= n < end)
+        return found
 
     def term(self, fieldname: str, text: str) -> frozenset[int]:
         """The live documents holding one term (cached)."""
@@ -122,6 +155,44 @@ class DocSets:
     def _live(self, docs: Iterable[int]) -> frozenset[int]:
         found = frozenset(docs)
         return found - self._deleted if self._deleted else found
+
+
+class _Intersection(wq.And):
+    """An And whose matchers are paired in the order of its subqueries, as a phrase's are
+    (Whoosh's And pairs the rarest first), so that a document's score is the same sum."""
+
+    def _matcher(self, subs: list[wq.Query], searcher: Searcher, context: object) -> Matcher:
+        return self._tree_matcher(subs, IntersectionMatcher, searcher, context, None)
+
+
+class _Within(wq.Query):
+    """The documents of ``child`` among fixed ones (in each leaf reader's numbers, by its id()),
+    scored by ``child``."""
+
+    def __init__(self, child: wq.Query, docs: dict[int, frozenset[int]]) -> None:
+        self.child = child
+        self.docs = docs
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Within) and (self.child, self.docs) == (other.child, other.docs)
+
+    def __hash__(self) -> int:
+        return hash(self.child)
+
+    def __repr__(self) -> str:
+        return f"_Within({self.child!r}, {sum(map(len, self.docs.values()))} documents)"
+
+    def children(self) -> list[wq.Query]:
+        return [self.child]
+
+    def estimate_size(self, ixreader: object) -> int:
+        return len(self.docs.get(id(ixreader), ()))
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        docs = self.docs.get(id(searcher.reader()))
+        if not docs:
+            return NullMatcher()
+        return FilterMatcher(self.child.matcher(searcher, context), docs)
 
 
 def _block_ids(matcher: object, offset: int) -> Iterable[int]:

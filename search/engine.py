@@ -258,7 +258,8 @@ class Engine:
         ``allowed`` if given."""
         if allowed is not None and not allowed:
             return []
-        results = self._searcher.search(query, limit=limit, filter=allowed)
+        scoring = self._docsets().scoring_query(query)
+        results = self._searcher.search(scoring, limit=limit, filter=allowed)
         return [(hit.docnum, float(hit.score)) for hit in results]
 
     def _matches(

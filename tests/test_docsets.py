@@ -88,6 +88,24 @@ def test_sets_equal_whooshs_walk_over_segments_with_deletions(updated_index, cac
         assert len(docsets.live()) == reader.doc_count()
 
 
+def test_scoring_queries_score_every_match_as_whoosh_does(updated_index):
+    # Phrases are scored without reading positions: same documents, same scores, to the bit.
+    with Engine(updated_index) as engine:
+        searcher = engine.ix.searcher(weighting=scoring.BM25F())
+    with searcher:
+        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
+        phrases = 0
+        for query in _queries(searcher):
+            scoring_query = docsets.scoring_query(query)
+            phrases += scoring_query != query
+            expected = sorted((h.docnum, h.score) for h in searcher.search(query, limit=None))
+            got = sorted((h.docnum, h.score) for h in searcher.search(scoring_query, limit=None))
+            assert got == expected, query
+            top = [h.docnum for h in searcher.search(scoring_query, limit=5)]
+            assert top == [h.docnum for h in searcher.search(query, limit=5)], query
+        assert phrases >= 10  # the queries with phrases were rewritten
+
+
 def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list[tuple]:
     """The page as Whoosh's collectors order it: typed spellings first through a query facet,
     dates through field facets (what the engine did before it ranked from sets)."""
@@ -134,6 +152,10 @@ def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list
         ("Syria", 4, 10, "newest"),
         ("Syria", 2, 20, "oldest"),
         ("Hezbollah OR Hizballah", 1, 25, "relevance"),
+        ('"central bank"', 1, 10, "relevance"),
+        ('"Moqtada al-Sadr"', 1, 10, "relevance"),  # a phrase across spellings
+        ('"oil prices" Iraq', 1, 5, "relevance"),
+        ('"Hizballah fighters" OR Syria', 2, 10, "relevance"),
     ],
 )
 @pytest.mark.parametrize("score_all", [engine_module.SCORE_ALL, 0], ids=["one-search", "top-n"])

@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from whoosh.fields import TEXT
+
 from search.analysis import exact_analyzer, spelling_analyzer
 from search.rules.company import article_company
 from search.schema import ANALYZER_VERSION, build_schema
@@ -59,3 +61,32 @@ def test_analyzer_version_matches_what_the_analyzers_emit():
         "the analysis changed: bump ANALYZER_VERSION in search/schema.py and record "
         f"{{{ANALYZER_VERSION!r}: {fingerprint()!r}}} (under the new version) in FINGERPRINTS"
     )
+
+
+TRICKY = (
+    "Ahmadi-Nejad al-Sadr's as-Sadr Iraq’s Qur'an Sa'irun e\u0301te\u0301 AL-QAEDA al- -al "
+    "x-y-z--w 3-4 Iran–Iraq ’s ' - سائرون مقتدى الصدر ُ Moqtada's al-Qaeda-linked\n"
+)
+
+
+def _texts() -> list[str]:
+    texts = [TRICKY, TRICKY * 3, "", " - ", "’"]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    with (SHARED / "corpora" / "fakes.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            texts += [str(record.get("title") or ""), str(record.get("body") or "")]
+    return texts
+
+
+def test_the_text_fields_index_what_whooshs_text_field_indexes_with_their_analyzers():
+    # ExactText and SpellingText take a faster path than TEXT.index (which runs the analyzer
+    # token by token); the postings must be the same, or the fingerprint above means nothing.
+    fast = build_schema()
+    slow = {
+        "body": TEXT(analyzer=exact_analyzer(), stored=True),
+        "spellings": TEXT(analyzer=spelling_analyzer(), phrase=False),
+    }
+    for name, reference in slow.items():
+        for text in _texts():
+            assert sorted(fast[name].index(text)) == sorted(reference.index(text)), text[:80]
