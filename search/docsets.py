@@ -14,14 +14,17 @@ commit).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
+from pickle import loads
 
 from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 
 #: Document numbers kept in the cache of term sets, over all terms: about 65 bytes each, so
 #: some 33 MB per engine (a server runs one engine per worker thread).
@@ -243,10 +246,42 @@ def _positions(
         if (fieldname, text) not in reader:  # type: ignore[operator]
             continue
         matcher = reader.postings(fieldname, text)  # type: ignore[attr-defined]
-        for doc in docs:
-            if not matcher.is_active():
-                break
-            matcher.skip_to(doc)
-            if matcher.is_active() and matcher.id() == doc:
-                found.setdefault(doc, set()).update(matcher.value_as("positions"))
+        if isinstance(matcher, FilterMatcher):  # deletions: docs holds live documents only
+            matcher = matcher.child
+        if getattr(matcher, "_read_values", None) is None or matcher._byteids:
+            _walk_positions(matcher, docs, found)
+        else:
+            _block_positions(matcher, docs, found)
     return found
+
+
+def _walk_positions(matcher: Matcher, docs: list[int], found: dict[int, set[int]]) -> None:
+    """:func:`_positions` of one term, one posting at a time (any matcher)."""
+    for doc in docs:
+        if not matcher.is_active():
+            break
+        matcher.skip_to(doc)
+        if matcher.is_active() and matcher.id() == doc:
+            found.setdefault(doc, set()).update(matcher.value_as("positions"))
+
+
+def _block_positions(matcher: Matcher, docs: list[int], found: dict[int, set[int]]) -> None:
+    """:func:`_positions` of one term from Whoosh's on-disk postings, a block at a time: a
+    block that holds none of ``docs`` (known from its largest id, in its header) is not
+    read, and only the wanted postings' positions are decoded (delta-encoded in a pickle)."""
+    wanted = set(docs)
+    last = -1  # the largest id of the blocks before: a block holds ids in (last, its max]
+    while matcher.is_active():
+        block_max = matcher._maxid  # type: ignore[attr-defined]
+        first = bisect_right(docs, last)
+        if first == len(docs):
+            break
+        if docs[first] <= block_max:
+            matcher._read_values()  # type: ignore[attr-defined]
+            values = matcher._values  # type: ignore[attr-defined]
+            for i, doc in enumerate(accumulate(matcher._data[0])):  # type: ignore[attr-defined]
+                if doc in wanted:
+                    positions = accumulate(loads(values[i][_INT_SIZE:]))
+                    found.setdefault(doc, set()).update(positions)
+        last = block_max
+        matcher._next_block()  # type: ignore[attr-defined]
