@@ -16,9 +16,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import FileIndex
 
 from search.errors import IndexUnavailable
+from search.mapped import open_mapped
 from search.schema import ANALYZER_VERSION, build_schema
 
 META_FILE = "news-search.json"
@@ -102,15 +104,25 @@ def exists(index_dir: Path) -> bool:
 
 
 class _Storage(FileStorage):
-    """A folder whose index is always opened with this version's schema.
+    """A folder whose index is always opened with this version's schema, its files read
+    through memory maps (:mod:`search.mapped`).
 
     Whoosh's worker processes (``--procs``) open the index again by themselves, and would read
     the schema the index was last written with: rebuilding an index of an older version would
     then fail on the fields added since.
     """
 
+    def __init__(self, path: str) -> None:
+        # Compound files are opened by open_file below: no map of Whoosh's, which would copy
+        # each file inside them into memory (search.mapped).
+        super().__init__(path, supports_mmap=False)
+
     def open_index(self, indexname: str = INDEX_NAME, schema: object = None) -> FileIndex:
         return FileIndex(self, schema or build_schema(), indexname)
+
+    def open_file(self, name: str, **kwargs: object) -> StructFile:
+        """A file of the index, read through a memory map without copies."""
+        return open_mapped(self._fpath(name), name)
 
 
 def open_dir(index_dir: Path) -> FileIndex:
