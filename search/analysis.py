@@ -16,6 +16,11 @@ lands on the original word:
   written as a name (see :mod:`search.variants`). The field's analyzer,
   :class:`SpellingTokenizer`, runs it once per distinct compound of a text, not per token.
 
+An article is indexed through :func:`exact_term_positions` and :func:`spelling_term_counts`
+(the fields of :mod:`search.schema` call them): the terms these analyzers yield, gathered by
+term, with each distinct compound analysed once and cached across articles instead of every
+token going through the pipeline.
+
 Filters change only ``token.text``, never offsets or positions. Tokens are
 reused objects: filters mutate and yield them. Every class is picklable and defines ``__eq__``,
 because Whoosh pickles the schema into the index and into ``--procs`` worker processes.

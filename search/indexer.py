@@ -33,7 +33,8 @@ from search.writer import NewsMpWriter, NewsSegmentWriter
 
 #: Seconds to wait for another writer to finish before giving up.
 LOCK_TIMEOUT = 5.0
-#: Memory for each Whoosh writer's sorting pool, in MB.
+#: Memory for each writer process's postings (search.writer.TermPool), in MB, before it spills
+#: them to disk.
 WRITER_LIMIT_MB = 256
 
 
