@@ -30,8 +30,11 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
+
+from search.errors import SearchError
 
 #: Postings of one term: document numbers, weights (doubles, as Whoosh computes them) and
 #: encoded values, in document order.
@@ -111,7 +114,9 @@ class TermPool:
         """Write the pooled postings to a run on disk, in term order, and empty the pool."""
         if not self.fields:
             return
-        name = f"{len(self.runs)}-{id(self)}.terms"
+        # Every writer process of a run shares one temporary folder: a random name, as Whoosh's
+        # own pool takes (forked workers' pools can have the same id()).
+        name = f"{random_name(24)}.terms"
         with self.tempstore.create_file(name).raw_file() as f:
             for (fieldname, tbytes), (docs, weights, values) in self._sorted_terms():
                 marshal.dump((fieldname, tbytes, docs.tobytes(), weights.tobytes(), values), f)
@@ -324,6 +329,19 @@ class NewsMpWriter(_TermPoolWriting, MpWriter):
     def __init__(self, ix: FileIndex, procs: int, limitmb: int = 128, **kwargs: Any) -> None:
         MpWriter.__init__(self, ix, procs=procs, multisegment=True, limitmb=limitmb, **kwargs)
         self._use_term_pool(limitmb)
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        # Whoosh commits whatever segments its workers handed back: a worker that failed (an
+        # exception, the kernel's OOM killer) would leave its articles out of the index without
+        # a word. Nothing is committed then.
+        failed = [task for task in self.tasks if task.exitcode != 0]
+        if failed:
+            codes = ", ".join(str(task.exitcode) for task in failed)
+            raise SearchError(
+                f"{len(failed)} of {len(self.tasks)} writer processes failed (exit status "
+                f"{codes}); nothing was committed"
+            )
+        MpWriter._commit_toc(self, segments)
 
     def _new_task(self) -> SubWriterTask:
         task = _NewsSubWriterTask(

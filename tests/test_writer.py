@@ -11,6 +11,7 @@ from whoosh.writing import SegmentWriter
 
 from search import store
 from search.corpus import Article, read_file
+from search.errors import SearchError
 from search.indexer import _document, content_hash
 from search.schema import build_schema
 from search.writer import NewsMpWriter, NewsSegmentWriter, TermPool
@@ -177,3 +178,19 @@ def test_build_schema_has_no_field_that_takes_whooshs_slow_way():
     # own add_document (search.writer falls back to it): a schema change must not do so.
     schema = build_schema()
     assert not any(f.vector or f.separate_spelling() for _, f in schema.items())
+
+
+def test_a_failed_writer_process_commits_nothing(tmp_path, articles):
+    # Whoosh commits the segments its workers hand back: one that failed would silently leave
+    # its articles out. A document that only a worker analyses (a title that is not text) makes
+    # one fail.
+    (tmp_path / "ix").mkdir()
+    ix = store.create(tmp_path / "ix")
+    writer = NewsMpWriter(ix, procs=2, batchsize=10)
+    _add(writer, articles[:100])
+    writer.add_document(id="bad", title=12345)
+    with pytest.raises(SearchError, match="1 of 2 writer processes failed"):
+        writer.commit()
+    writer.cancel()
+    with ix.reader() as reader:
+        assert reader.doc_count_all() == 0
