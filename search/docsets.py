@@ -21,11 +21,13 @@ from itertools import accumulate
 from pickle import loads
 
 from whoosh import query as wq
-from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher
+from whoosh.matching import IntersectionMatcher, ListMatcher, Matcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
+#: Phrases whose documents are kept (the most recent).
+PHRASES_KEPT = 32
 #: Document numbers kept in the cache of term sets, over all terms: about 65 bytes each, so
 #: some 33 MB per engine (a server runs one engine per worker thread).
 CACHE_IDS = 500_000
@@ -44,6 +46,9 @@ class DocSets:
         self._leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self._size = reader.doc_count_all()
         self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        # The last phrases found: a search finds each phrase for its total, then again to
+        # score its page (scoring_query).
+        self._phrases: OrderedDict[wq.Query, frozenset[int]] = OrderedDict()
         self._cached_ids = 0
 
     def docs(self, query: wq.Query) -> frozenset[int]:
@@ -70,7 +75,12 @@ class DocSets:
             return set()
         slots = _slots(q)
         if slots is not None:
-            return self._adjacent(*slots)
+            found = self._phrases.get(q)
+            if found is None:
+                found = self._phrases[q] = frozenset(self._adjacent(*slots))
+                if len(self._phrases) > PHRASES_KEPT:
+                    self._phrases.popitem(last=False)
+            return found
         # Anything else: Whoosh's own walk.
         return set(self._searcher.docs_for_query(q))
 
@@ -97,13 +107,13 @@ class DocSets:
             return wq.AndNot(self.scoring_query(q.a), q.b)
         return q
 
-    def _by_leaf(self, docs: Iterable[int]) -> dict[int, frozenset[int]]:
-        """``docs`` in each leaf reader's own numbers, by the reader's id()."""
-        found: dict[int, frozenset[int]] = {}
+    def _by_leaf(self, docs: Iterable[int]) -> dict[int, list[int]]:
+        """``docs`` in each leaf reader's own numbers, ascending, by the reader's id()."""
+        found: dict[int, list[int]] = {}
         ordered = sorted(docs)
         for reader, offset in self._leaves:
             end = offset + reader.doc_count_all()
-            found[id(reader)] = frozenset(n - offset for n in ordered if offset <= n < end)
+            found[id(reader)] = [n - offset for n in ordered if offset <= n < end]
         return found
 
     def term(self, fieldname: str, text: str) -> frozenset[int]:
@@ -169,10 +179,13 @@ class _Intersection(wq.And):
 
 
 class _Within(wq.Query):
-    """The documents of ``child`` among fixed ones (in each leaf reader's numbers, by its id()),
-    scored by ``child``."""
+    """The documents of ``child`` among fixed ones (in each leaf reader's numbers, ascending,
+    by its id()), scored by ``child``.
 
-    def __init__(self, child: wq.Query, docs: dict[int, frozenset[int]]) -> None:
+    The fixed documents lead: the child's matchers skip to each of them (a block at a time),
+    rather than walk every document of the child's to filter them."""
+
+    def __init__(self, child: wq.Query, docs: dict[int, list[int]]) -> None:
         self.child = child
         self.docs = docs
 
@@ -195,7 +208,9 @@ class _Within(wq.Query):
         docs = self.docs.get(id(searcher.reader()))
         if not docs:
             return NullMatcher()
-        return FilterMatcher(self.child.matcher(searcher, context), docs)
+        # Each fixed document scores 0.0 of its own: the sum is the child's score, exactly.
+        fixed = ListMatcher(docs, weights=[0.0] * len(docs))
+        return IntersectionMatcher(fixed, self.child.matcher(searcher, context))
 
 
 def _block_ids(matcher: object, offset: int) -> Iterable[int]:
