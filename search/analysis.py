@@ -182,6 +182,8 @@ class SpellingFilter(_Stateless, Filter):
                     yield t
 
 
+#: Whether a compound holds a hyphen (else it is one word, and one token).
+_HYPHENATED = re.compile(f"[{HYPHENS}]").search
 _TOKENIZER = NewsTokenizer()
 _SPELLING = SpellingFilter()
 
@@ -190,6 +192,12 @@ _SPELLING = SpellingFilter()
 def compound_spelling_terms(compound: str) -> tuple[str, ...]:
     """The ``spellings`` terms of one compound (a word, or words joined by hyphens) as found
     by the tokenizer in any text: no term depends on the words around the compound."""
+    if not _HYPHENATED(compound):
+        # One word (nearly every compound): the one token SpellingFilter would be given.
+        if not is_name_like(compound):
+            return ()
+        key = spelling_key(compound)
+        return (spelling_term(key, exact_form(compound)),) if key else ()
     return tuple(t.text for t in _SPELLING(_TOKENIZER(compound)))
 
 
@@ -237,6 +245,9 @@ def _exact_entry(compound: str) -> str | tuple[int, tuple[tuple[int, str], ...]]
     every compound) the term itself ("" for none), else the width and terms."""
     if len(_EXACT_CACHE) >= EXACT_CACHE_SIZE:
         _EXACT_CACHE.clear()
+    if not _HYPHENATED(compound):  # one word, one token: its exact form
+        _EXACT_CACHE[compound] = entry = exact_form(compound)
+        return entry
     width, terms = compound_exact_terms(compound)
     single = width == 1 and len(terms) <= 1
     entry = (terms[0][1] if terms else "") if single else (width, terms)
