@@ -7,7 +7,9 @@ as blocks of delta-encoded document numbers, decoded with ``itertools.accumulate
 set, and a query tree is evaluated by set algebra, also in C: an Or is a union, an And an
 intersection, an AndNot a difference. A phrase (and a sequence of OR groups of terms, the
 cross-spelling phrase) is the intersection of its words' sets, then positions are read only
-for the documents in it. Any other kind of query is left to Whoosh. The sets of recent terms
+for the documents in it, a block of postings at a time. Any other kind of query is left to
+Whoosh. :meth:`DocSets.scoring_query` hands Whoosh's scorer the phrases already found, so that
+it scores them without reading positions again. The sets of recent terms
 are kept, up to a bounded number of document numbers, for the life of one searcher (one
 commit).
 """
