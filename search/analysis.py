@@ -255,6 +255,22 @@ def _exact_entry(compound: str) -> str | tuple[int, tuple[tuple[int, str], ...]]
     return entry
 
 
+#: The last text whose compounds were found, and they: an article's body is read for its exact
+#: terms, then again for its spellings.
+_LAST_COMPOUNDS: tuple[str, list[str]] = ("", [])
+
+
+def _compounds(text: str) -> list[str]:
+    """The compounds of ``text`` in order (kept for the next call with the very same text)."""
+    global _LAST_COMPOUNDS
+    last = _LAST_COMPOUNDS  # one read: another thread may replace it
+    if text is last[0]:
+        return last[1]
+    found = _COMPOUND_FLAT_RE.findall(text)
+    _LAST_COMPOUNDS = (text, found)
+    return found
+
+
 def exact_term_positions(text: str) -> dict[str, list[int]]:
     """Every exact-field term of ``text`` with its positions: what
     ``exact_analyzer()(text, positions=True, mode="index")`` yields, gathered by term.
@@ -266,7 +282,7 @@ def exact_term_positions(text: str) -> dict[str, list[int]]:
     positions: defaultdict[str, list[int]] = defaultdict(list)
     cached = _EXACT_CACHE.get
     pos = 0
-    for compound in _COMPOUND_FLAT_RE.findall(text):
+    for compound in _compounds(text):
         entry = cached(compound)
         if entry is None:
             entry = _exact_entry(compound)
@@ -282,11 +298,15 @@ def exact_term_positions(text: str) -> dict[str, list[int]]:
     return positions
 
 
-def spelling_term_counts(text: str) -> Counter[str]:
-    """Every ``spellings`` term of ``text`` with how often it occurs: what
-    :class:`SpellingTokenizer` yields, counted."""
+def spelling_term_counts(*texts: str) -> Counter[str]:
+    """Every ``spellings`` term of ``texts`` with how often it occurs: what
+    :class:`SpellingTokenizer` yields for them, counted (for one text, or for the texts joined
+    by a line break: no compound spans one)."""
+    found: Counter[str] = Counter()
+    for text in texts:
+        found.update(_compounds(text))
     counts: Counter[str] = Counter()
-    for compound, count in Counter(_COMPOUND_FLAT_RE.findall(text)).items():
+    for compound, count in found.items():
         for term in compound_spelling_terms(compound):
             counts[term] += count
     return counts

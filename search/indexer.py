@@ -99,7 +99,8 @@ def _document(article: Article, digest: bytes, variants: bool) -> dict[str, obje
     if article.date is not None:
         doc["date"] = article.date
     if variants:
-        doc["spellings"] = f"{article.title}\n{article.body}"
+        # The body first: its compounds were just found for the body field (sorted first).
+        doc["spellings"] = (article.body, article.title)
         doc["company"] = SEPARATOR.join(article_company(article.body)).encode("utf-8")
     return doc
 

@@ -49,18 +49,22 @@ class ExactText(TEXT):
 
 
 class SpellingText(TEXT):
-    """The ``spellings`` field: term counts only, indexing a text by
+    """The ``spellings`` field: term counts only, indexing a text, or a tuple of texts (an
+    article's body and title: read as one text, without joining them), by
     :func:`search.analysis.spelling_term_counts`."""
 
     def __init__(self) -> None:
         super().__init__(analyzer=spelling_analyzer(), phrase=False)
 
     def index(self, value: object, **kwargs: object) -> Iterator[IndexedTerm]:
-        if not isinstance(value, str):
+        if not isinstance(value, str) and not (
+            isinstance(value, tuple) and all(isinstance(text, str) for text in value)
+        ):
             yield from super().index(value, **kwargs)
             return
+        texts = (value,) if isinstance(value, str) else value
         boost = self.format.field_boost
-        for term, freq in spelling_term_counts(value).items():
+        for term, freq in spelling_term_counts(*texts).items():
             yield term.encode("utf-8"), freq, float(freq) * boost, pack_uint(freq)
 
 
