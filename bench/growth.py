@@ -25,7 +25,7 @@ from pathlib import Path
 
 from index_corpora import build_into
 from peers import load_mix, searcher_ours
-from timing import percentile, write_json
+from timing import percentile, print_table, write_json
 
 from search.corpus import find_files
 
@@ -119,13 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = measure(args.corpora, args.sizes, args.out, args.procs, args.repeat)
     print(f"Growth: the corpora repeated with new ids, --procs {args.procs}\n")
-    print("| articles | seconds | articles/s | index MiB | peak RSS MiB | median ms | p95 ms |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['articles']:,} | {r['seconds']} | {r['articles_per_s']:,} | {r['index_mib']} "
-            f"| {r['peak_rss_mib']} | {r['median_ms']} | {r['p95_ms']} |"
-        )
+    columns = ["articles", "seconds", "articles_per_s", "index_mib", "peak_rss_mib"]
+    print_table(
+        ["articles", "seconds", "articles/s", "index MiB", "peak RSS MiB", "median ms", "p95 ms"],
+        [[r[c] for c in [*columns, "median_ms", "p95_ms"]] for r in rows],
+    )
     if args.json:
         write_json(args.json, rows)
     return 0

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import print_table
+
 from search.store import dir_size
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,13 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(f"Index build of {args.corpora}\n")
-    print("| procs | articles | skipped | seconds | articles/s | index MiB | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['procs']} | {r['articles']:,} | {r['skipped']} | {r['seconds']} "
-            f"| {r['articles_per_s']:,} | {r['index_mib']} | {r['peak_rss_mib']} |"
-        )
+    columns = ["procs", "articles", "skipped", "seconds", "articles_per_s", "index_mib"]
+    print_table(
+        ["procs", "articles", "skipped", "seconds", "articles/s", "index MiB", "peak RSS MiB"],
+        [[r[c] for c in [*columns, "peak_rss_mib"]] for r in rows],
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from api_latency import free_port, serve
 from peers import load_mix
-from timing import percentile, write_json
+from timing import percentile, print_table, write_json
 
 #: The mix's fields as API parameters.
 _PARAMS = {"q": "q", "sort": "sort", "from": "from", "to": "to", "source": "source", "page": "page"}
@@ -139,13 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         f"/api/search under load: `news-search serve --workers {figures['workers']}`, "
         f"{args.seconds:g} s per client count, bench/mix.json in turn\n"
     )
-    print("| clients | requests | requests/s | median ms | p95 ms | errors | refused (4xx) |")
-    print("|---|---|---|---|---|---|---|")
-    for r in figures["rows"]:  # type: ignore[attr-defined]
-        print(
-            f"| {r['clients']} | {r['requests']:,} | {r['requests_per_s']} | {r['median_ms']} "
-            f"| {r['p95_ms']} | {r['errors']} | {r['refused']} |"
-        )
+    columns = ["clients", "requests", "requests_per_s", "median_ms", "p95_ms", "errors", "refused"]
+    print_table(
+        ["clients", "requests", "requests/s", "median ms", "p95 ms", "errors", "refused (4xx)"],
+        [[r[c] for c in columns] for r in figures["rows"]],  # type: ignore[attr-defined]
+    )
     if args.json:
         write_json(args.json, figures)
     return 0

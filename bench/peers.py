@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from timing import percentile, write_json
+from timing import percentile, print_table, write_json
 
 from search import querylang as ql
 from search.corpus import Article, find_files, read_file
@@ -421,44 +421,57 @@ def _ratio(value: float, ours: float) -> str:
     return f"{value / ours:.2f}x" if ours else "-"
 
 
+BUILD_FIGURES = ("articles_per_s", "index_mib", "peak_rss_mib")
+BUILD_LABELS = ("articles/s", "index MiB", "peak RSS MiB")
+QUERY_FIGURES = ("median_ms", "p95_ms", "p99_ms")
+QUERY_LABELS = ("median ms", "p95 ms", "p99 ms")
+
+
+def _ratio_labels(labels: tuple[str, ...]) -> list[str]:
+    return [x for label in labels for x in (label, "vs ours")]
+
+
+def _found(figures: dict) -> str:
+    """One engine's median time and total for one query."""
+    return f"{figures['median_ms']} ({figures['total']:,})"
+
+
+def _with_ratios(entry: dict, base: dict, figures: tuple[str, ...]) -> list[object]:
+    """Each of ``figures`` of ``entry``, followed by its ratio to ``base``'s."""
+    return [x for f in figures for x in (entry[f], _ratio(entry[f], base[f]))]
+
+
 def print_tables(figures: dict[str, object]) -> None:
     builds: list[dict] = figures["builds"]  # type: ignore[assignment]
     queries: list[dict] = figures["queries"]  # type: ignore[assignment]
     ours_build = {b["procs"]: b for b in builds if b["engine"] == "ours"}
     print(f"Index builds of {figures['corpora']}\n")
-    print(
-        "| engine | procs | articles | seconds | articles/s | vs ours | index MiB | vs ours "
-        "| peak RSS MiB | vs ours |"
+    print_table(
+        ["engine", "procs", "articles", "seconds", *_ratio_labels(BUILD_LABELS)],
+        [
+            [
+                *(b["engine"], b["procs"], b["articles"], b["seconds"]),
+                *_with_ratios(b, ours_build.get(b["procs"], b), BUILD_FIGURES),
+            ]
+            for b in builds
+        ],
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for b in builds:
-        o = ours_build.get(b["procs"], b)
-        print(
-            f"| {b['engine']} | {b['procs']} | {b['articles']:,} | {b['seconds']} "
-            f"| {b['articles_per_s']:,} | {_ratio(b['articles_per_s'], o['articles_per_s'])} "
-            f"| {b['index_mib']} | {_ratio(b['index_mib'], o['index_mib'])} "
-            f"| {b['peak_rss_mib']} | {_ratio(b['peak_rss_mib'], o['peak_rss_mib'])} |"
-        )
     ours = next((q for q in queries if q["engine"] == "ours"), queries[0])
     mix = Path(str(figures["mix"]))
     print(f"\n{len(load_mix(mix))} queries of {mix.name}, top {PAGE} with snippets, warm\n")
-    print("| engine | median ms | vs ours | p95 ms | vs ours | p99 ms | vs ours |")
-    print("|---|---|---|---|---|---|---|")
-    for q in queries:
-        print(
-            f"| {q['engine']} | {q['median_ms']} | {_ratio(q['median_ms'], ours['median_ms'])} "
-            f"| {q['p95_ms']} | {_ratio(q['p95_ms'], ours['p95_ms'])} "
-            f"| {q['p99_ms']} | {_ratio(q['p99_ms'], ours['p99_ms'])} |"
-        )
+    print_table(
+        ["engine", *_ratio_labels(QUERY_LABELS)],
+        [[q["engine"], *_with_ratios(q, ours, QUERY_FIGURES)] for q in queries],
+    )
     print("\nPer query (median ms; total found)\n")
     names = [q["engine"] for q in queries]
-    print("| kind | query | " + " | ".join(names) + " |")
-    print("|---|---|" + "---|" * len(names))
-    for i, row in enumerate(ours["per_query"]):
-        cells = [
-            f"{q['per_query'][i]['median_ms']} ({q['per_query'][i]['total']:,})" for q in queries
-        ]
-        print(f"| {row['kind']} | {row['q']} | " + " | ".join(cells) + " |")
+    print_table(
+        ["kind", "query", *names],
+        [
+            [row["kind"], row["q"], *(_found(q["per_query"][i]) for q in queries)]
+            for i, row in enumerate(ours["per_query"])
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""What the benchmarks share: percentiles, the per-query table, options, and JSON output."""
+"""What the benchmarks share: percentiles, Markdown tables, options, and JSON output."""
 
 from __future__ import annotations
 
@@ -14,12 +14,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def print_table(header: list[str], rows: list[list[object]]) -> None:
+    """A Markdown table: the header, its rule, and one line per row (numbers of 1,000 or more
+    with thousands separators)."""
+
+    def cell(value: object) -> str:
+        return f"{value:,}" if isinstance(value, int | float) and abs(value) >= 1000 else str(value)
+
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(map(cell, row)) + " |")
+
+
 def print_per_query(per_query: dict[str, dict[str, float]]) -> None:
     """A Markdown table: each query, its result count and its median time."""
-    print("| query | results | median ms |")
-    print("|---|---|---|")
-    for q, figures in per_query.items():
-        print(f"| {q} | {figures['total']:,} | {figures['median_ms']} |")
+    rows = [[q, figures["total"], figures["median_ms"]] for q, figures in per_query.items()]
+    print_table(["query", "results", "median ms"], rows)
 
 
 def summary(timings: list[float]) -> dict[str, object]:

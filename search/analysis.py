@@ -159,6 +159,12 @@ def spelling_term(key: str, exact: str) -> str:
     return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
 
 
+def _name_term(word: str) -> str | None:
+    """The ``spellings`` term of one word written as a name, or None when it has no key."""
+    key = spelling_key(word)
+    return spelling_term(key, exact_form(word)) if key else None
+
+
 class SpellingFilter(_Stateless, Filter):
     """Emit ``skeleton<TAB>key<TAB>spelling`` for every name-like word (:mod:`search.variants`).
 
@@ -170,10 +176,10 @@ class SpellingFilter(_Stateless, Filter):
         for t in tokens:
             if t.article or not is_name_like(t.original):
                 continue
-            key = spelling_key(t.original)
+            term = _name_term(t.original)
             compound = t.compound
-            if key:
-                t.text = spelling_term(key, exact_form(t.original))
+            if term:
+                t.text = term
                 yield t
             if compound:
                 joined = spelling_key(compound)
@@ -193,11 +199,9 @@ def compound_spelling_terms(compound: str) -> tuple[str, ...]:
     """The ``spellings`` terms of one compound (a word, or words joined by hyphens) as found
     by the tokenizer in any text: no term depends on the words around the compound."""
     if not _HYPHENATED(compound):
-        # One word (nearly every compound): the one token SpellingFilter would be given.
-        if not is_name_like(compound):
-            return ()
-        key = spelling_key(compound)
-        return (spelling_term(key, exact_form(compound)),) if key else ()
+        # One word (nearly every compound): what SpellingFilter makes of its one token.
+        term = _name_term(compound) if is_name_like(compound) else None
+        return (term,) if term else ()
     return tuple(t.text for t in _SPELLING(_TOKENIZER(compound)))
 
 
@@ -205,22 +209,20 @@ class SpellingTokenizer(_Stateless, Tokenizer):
     """The ``spellings`` field's analyzer: the :class:`SpellingFilter` terms of a text.
 
     The field keeps no positions or offsets, only each term's count per article, so there is no
-    need to walk the text token by token: one regex pass (in C) finds the compounds and counts
-    them, each distinct compound is analysed once (cached across articles, since names repeat),
-    and its terms are yielded as many times as it occurs, in order of first appearance. This is
-    the same multiset of terms as ``NewsTokenizer() | SpellingFilter()`` yields, at a fraction
-    of the cost of the per-token pipeline.
+    need to walk the text token by token: the terms are those of :func:`spelling_term_counts`,
+    each yielded as many times as it occurs. This is the same multiset of terms as
+    ``NewsTokenizer() | SpellingFilter()`` yields, at a fraction of the cost of the per-token
+    pipeline.
     """
 
     def __call__(self, value: str, mode: str = "", **kwargs: object) -> Iterator[Token]:
         t = Token(mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
-        for compound, count in Counter(_COMPOUND_FLAT_RE.findall(value)).items():
-            for term in compound_spelling_terms(compound):
-                t.text = term
-                for _ in range(count):
-                    yield t
+        for term, count in spelling_term_counts(value).items():
+            t.text = term
+            for _ in range(count):
+                yield t
 
 
 _EXACT = NewsTokenizer() | ExactFilter()
@@ -241,17 +243,14 @@ def compound_exact_terms(compound: str) -> tuple[int, tuple[tuple[int, str], ...
 
 
 def _exact_entry(compound: str) -> str | tuple[int, tuple[tuple[int, str], ...]]:
-    """The cached form of :func:`compound_exact_terms`: for one word with one term (nearly
-    every compound) the term itself ("" for none), else the width and terms."""
+    """The cached form of :func:`compound_exact_terms`: for one word (nearly every compound)
+    its term itself ("" for none), else the width and terms."""
     if len(_EXACT_CACHE) >= EXACT_CACHE_SIZE:
         _EXACT_CACHE.clear()
     if not _HYPHENATED(compound):  # one word, one token: its exact form
         _EXACT_CACHE[compound] = entry = exact_form(compound)
         return entry
-    width, terms = compound_exact_terms(compound)
-    single = width == 1 and len(terms) <= 1
-    entry = (terms[0][1] if terms else "") if single else (width, terms)
-    _EXACT_CACHE[compound] = entry
+    _EXACT_CACHE[compound] = entry = compound_exact_terms(compound)  # two words or more
     return entry
 
 

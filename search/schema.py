@@ -57,12 +57,10 @@ class SpellingText(TEXT):
         super().__init__(analyzer=spelling_analyzer(), phrase=False)
 
     def index(self, value: object, **kwargs: object) -> Iterator[IndexedTerm]:
-        if not isinstance(value, str) and not (
-            isinstance(value, tuple) and all(isinstance(text, str) for text in value)
-        ):
+        texts = (value,) if isinstance(value, str) else value
+        if not (isinstance(texts, tuple) and all(isinstance(text, str) for text in texts)):
             yield from super().index(value, **kwargs)
             return
-        texts = (value,) if isinstance(value, str) else value
         boost = self.format.field_boost
         for term, freq in spelling_term_counts(*texts).items():
             yield term.encode("utf-8"), freq, float(freq) * boost, pack_uint(freq)

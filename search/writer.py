@@ -25,6 +25,8 @@ import heapq
 import marshal
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
@@ -46,6 +48,10 @@ TermKey = tuple[str, bytes]
 # posting (4 + 8 bytes in the arrays, a list slot and a bytes object of 33 + its length).
 _TERM_COST = 400
 _POSTING_COST = 4 + 8 + 8 + 33
+
+
+#: A field length for each length byte, as Whoosh's readers decode it (0: none recorded).
+_LENGTHS = [0] + [byte_to_length(b) for b in range(1, 256)]
 
 
 class TermPool:
@@ -143,19 +149,12 @@ class TermPool:
         self.save()
         runs, self.runs = self.runs, []
         # heapq.merge is stable: a term's postings from earlier runs (earlier documents) first.
-        merged = heapq.merge(*map(self._read_run, runs), key=lambda term: term[0])
-        key: TermKey | None = None
-        postings: Postings | None = None
-        for next_key, next_postings in merged:
-            if next_key == key and postings is not None:
-                postings[0].extend(next_postings[0])
-                postings[1].extend(next_postings[1])
-                postings[2].extend(next_postings[2])
-                continue
-            if postings is not None and key is not None:
-                yield key, postings
-            key, postings = next_key, next_postings
-        if postings is not None and key is not None:
+        merged = heapq.merge(*map(self._read_run, runs), key=itemgetter(0))
+        for key, parts in groupby(merged, key=itemgetter(0)):
+            (_, postings), *rest = parts
+            for _, more in rest:
+                for whole, part in zip(postings, more, strict=True):
+                    whole.extend(part)
             yield key, postings
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
@@ -179,8 +178,7 @@ def _field_lengths(pdr: Any, fieldname: str) -> list[int] | None:
     lenfield = _lenfield(fieldname)
     if pdr is None or not pdr.has_column(lenfield):
         return None
-    table = [0] + [byte_to_length(b) for b in range(1, 256)]
-    return [table[b] for b in pdr.column_reader(lenfield, LENGTHS_COLUMN)]
+    return [_LENGTHS[b] for b in pdr.column_reader(lenfield, LENGTHS_COLUMN)]
 
 
 def write_terms(
