@@ -15,6 +15,20 @@ from datetime import datetime
 from whoosh.reading import IndexReader
 
 
+def read_column(reader: IndexReader, fieldname: str, translate: bool = True) -> list:
+    """Every document's value of one column, in document order.
+
+    Read leaf by leaf: Whoosh's reader of several segments leaves out the segments without the
+    column (the date column of a segment whose articles are all undated), which would shift
+    every later document's value onto another document.
+    """
+    return [
+        value
+        for leaf, _ in reader.leaf_readers()
+        for value in leaf.column_reader(fieldname, translate=translate)
+    ]
+
+
 @dataclass(frozen=True)
 class Columns:
     """The source, date and undated flag of every document number of one reader."""
@@ -32,9 +46,9 @@ class Columns:
         if not size:
             return cls([], [], [], deleted, reader.schema["date"].to_column_value)
         return cls(
-            source=list(reader.column_reader("source")),
-            date=list(reader.column_reader("date", translate=False)),
-            undated=list(reader.column_reader("undated")),
+            source=read_column(reader, "source"),
+            date=read_column(reader, "date", translate=False),
+            undated=read_column(reader, "undated"),
             deleted=deleted,
             to_value=reader.schema["date"].to_column_value,
         )

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from search import store
-from search.columns import Columns
+from search.columns import Columns, read_column
 from search.corrections import Corrections
 from search.docsets import DocSets
 from search.errors import NotFound, QueryError
@@ -399,17 +399,20 @@ class Engine:
         last: datetime | None = None
         undated = 0
         if reader.doc_count_all():
-            dates = reader.column_reader("date", translate=True)
-            flags = reader.column_reader("undated")
+            # Raw column values (ordered like the dates): an undated article's is no date.
+            dates = read_column(reader, "date", translate=False)
+            flags = read_column(reader, "undated")
+            dated = []
             for n in range(reader.doc_count_all()):
                 if reader.is_deleted(n):
                     continue
                 if flags[n]:
                     undated += 1
-                    continue
-                value = dates[n]
-                first = value if first is None or value < first else first
-                last = value if last is None or value > last else last
+                else:
+                    dated.append(dates[n])
+            if dated:
+                to_date = reader.schema["date"].from_column_value
+                first, last = to_date(min(dated)), to_date(max(dated))
         meta = store.read_meta(self.index_dir)
         return IndexInfo(
             path=str(self.index_dir.resolve()),

@@ -520,3 +520,35 @@ def test_an_empty_index_finds_nothing_without_failing(tmp_path, q):
     with Engine(tmp_path / "index") as engine:
         response = engine.search(SearchRequest.from_params(q))
     assert (response.total, response.hits, response.pages) == (0, [], 0)
+
+
+def test_segments_without_a_date_column_keep_every_article_in_its_place(tmp_path):
+    # A segment whose articles are all undated has no date column, and Whoosh's reader of
+    # several segments then leaves it out of the column: every later article's date shifted,
+    # sorting by date failed with an IndexError and describing the index overflowed.
+    corpus = tmp_path / "undated.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for n in range(600):
+            record = {"id": f"u{n}", "title": f"Report {n}", "body": "Basra oil exports rose."}
+            f.write(json.dumps(record) + "\n")
+    dated = tmp_path / "dated.jsonl"
+    dated.write_text(
+        json.dumps({"id": "d1", "title": "Basra", "body": "Oil.", "date": "2019-03-01"}) + "\n",
+        encoding="utf-8",
+    )
+    index_corpus(tmp_path / "index", [corpus], procs=2)
+    with Engine(tmp_path / "index") as engine:
+        assert len(engine._searcher.reader().leaf_readers()) >= 2
+        response = engine.search(SearchRequest.from_params("Basra", sort="newest"))
+        assert response.total == 600 and len(response.hits) == 10
+        assert (engine.info().undated, engine.info().date_from) == (600, None)
+    index_corpus(tmp_path / "index", [corpus, dated])
+    with Engine(tmp_path / "index") as engine:
+        response = engine.search(SearchRequest.from_params("Basra", sort="newest"))
+        assert response.hits[0].id == "d1" and response.hits[0].date.startswith("2019-03-01")
+        info = engine.info()
+        assert (info.undated, info.date_from[:10], info.date_to[:10]) == (
+            600,
+            "2019-03-01",
+            "2019-03-01",
+        )
