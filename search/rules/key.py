@@ -176,8 +176,9 @@ def is_name_like(word: str) -> bool:
     """
     if not word:
         return False
-    if sum(c.isalpha() for c in word) > 1 and word.isupper():
+    if sum(c.isalpha() for c in word) > 1 and word.isupper() and word.lower() != word:
         # Headlines and wire copy in capitals say nothing about names: judge "SHE" as "she".
+        # (Some capitals have no small letter, 𝔓 among them: such a word is judged as it is.)
         return is_name_like(word.lower())
     m = _NAME_START.match(word)
     if m and m.group(0)[-1].isupper():

@@ -128,6 +128,10 @@ def test_name_parts(word: str, parts: list[str]) -> None:
         ("SHEIKH", True),
         ("US", False),
         ("A", True),
+        # Capitals with no small letter (mathematical letters): judged as written, once (this
+        # recursed until the stack overflowed).
+        ("थ𝔓", True),
+        ("𝔓𝔔", True),
     ],
 )
 def test_is_name_like(word: str, expected: bool) -> None:
