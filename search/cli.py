@@ -23,7 +23,7 @@ from search.errors import SearchError
 from search.indexer import index_corpus
 from search.progress import Progress
 from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest
-from search.response import SearchResponse
+from search.response import SearchResponse, year_spans
 from search.schema import ANALYZER_VERSION
 
 PROG = "news-search"
@@ -363,9 +363,15 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
         print(f"\ndid you mean: {response.suggestion.q} ({found:,} results)", file=out)
     for other in response.fewer_words:
         print(f"with fewer words: {other.q} ({other.total:,} results)", file=out)
-    if response.without_filters:
-        n = response.without_filters
-        print(f"without the date and source filters: {n:,} results", file=out)
+    elsewhere = response.without_filters
+    if elsewhere:
+        noun = "result" if elsewhere.total == 1 else "results"
+        dated = f", dated {year_spans(elsewhere.years)}" if elsewhere.years else ""
+        undated = f" ({elsewhere.undated:,} undated)" if elsewhere.undated else ""
+        print(
+            f"without the date and source filters: {elsewhere.total:,} {noun}{dated}{undated}",
+            file=out,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,11 +8,13 @@ microseconds. The source column counts matches per source the same way.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from whoosh.reading import IndexReader
+
+from search.response import Coverage
 
 
 def read_column(reader: IndexReader, fieldname: str, translate: bool = True) -> list:
@@ -36,6 +38,7 @@ class Columns:
     source: list[str]
     date: list[int]  # the date field's column values (ordered like the dates)
     undated: list[int]
+    year: list[int]  # the year of each date, 0 for none
     deleted: frozenset[int]
     to_value: object  # the date field's to_column_value
 
@@ -43,14 +46,22 @@ class Columns:
     def read(cls, reader: IndexReader) -> Columns:
         size = reader.doc_count_all()
         deleted = frozenset(n for n in range(size) if reader.is_deleted(n))
+        field = reader.schema["date"]
         if not size:
-            return cls([], [], [], deleted, reader.schema["date"].to_column_value)
+            return cls([], [], [], [], deleted, field.to_column_value)
+        date = read_column(reader, "date", translate=False)
+        undated = read_column(reader, "undated")
+        from_value = field.from_column_value
         return cls(
             source=read_column(reader, "source"),
-            date=read_column(reader, "date", translate=False),
-            undated=read_column(reader, "undated"),
+            date=date,
+            undated=undated,
+            year=[
+                0 if flag else from_value(value).year
+                for value, flag in zip(date, undated, strict=True)
+            ],
             deleted=deleted,
-            to_value=reader.schema["date"].to_column_value,
+            to_value=field.to_column_value,
         )
 
     def live(self) -> Iterator[int]:
@@ -75,3 +86,9 @@ class Columns:
 
     def count_sources(self, docs: Iterable[int]) -> dict[str, int]:
         return dict(Counter(map(self.source.__getitem__, docs)))
+
+    def coverage(self, docs: Collection[int]) -> Coverage:
+        """How many of ``docs`` there are, and how many of them are dated in each year."""
+        years = Counter(map(self.year.__getitem__, docs))
+        undated = years.pop(0, 0)
+        return Coverage(total=len(docs), years=dict(sorted(years.items())), undated=undated)

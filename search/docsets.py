@@ -50,7 +50,7 @@ class DocSets:
         self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         # The last phrases found: a search finds each phrase for its total, then again to
         # score its page (scoring_query).
-        self._phrases: OrderedDict[wq.Query, frozenset[int]] = OrderedDict()
+        self._phrases: OrderedDict[_Slots, frozenset[int]] = OrderedDict()
         self._cached_ids = 0
 
     def docs(self, query: wq.Query) -> frozenset[int]:
@@ -76,26 +76,33 @@ class DocSets:
         if q is wq.NullQuery:
             return set()
         slots = _slots(q)
-        if slots is not None:
-            found = self._phrases.get(q)
-            if found is None:
-                found = self._phrases[q] = frozenset(self._adjacent(*slots))
-                if len(self._phrases) > PHRASES_KEPT:
-                    self._phrases.popitem(last=False)
-            return found
-        # Anything else: Whoosh's own walk.
-        return set(self._searcher.docs_for_query(q))
+        if slots is None:
+            raise TypeError(f"no set evaluation for {q!r}")
+        found = self._phrases.get(slots)
+        if found is None:
+            found = self._phrases[slots] = frozenset(self._near(*slots))
+            if len(self._phrases) > PHRASES_KEPT:
+                self._phrases.popitem(last=False)
+        return found
 
     def scoring_query(self, q: wq.Query) -> wq.Query:
-        """``q`` with every phrase replaced by the intersection of its words, kept to the
-        documents where the phrase stands: the same matches and the same scores, with no
-        positions read.
+        """What Whoosh's scorer ranks ``q``'s matches by, given them as its filter: ``q`` with
+        each exclusion dropped (the filter holds none of its documents), an exclusion that
+        stands alone in an Or replaced by every document at a score of 0.0, and every phrase
+        replaced by the intersection of its words, kept to the documents where the phrase
+        stands. The same scores, to the bit, as Whoosh gives ``q``'s matches.
 
-        Whoosh scores a phrase by the sum of its words' scores (its matcher wraps an
-        intersection of theirs, in the phrase's order), and finds where it stands by reading
-        positions document by document, in Python, as it scores. The documents where it stands
-        are already known here (:meth:`docs`, with positions read only where every word is).
+        Which documents match is decided here, by :meth:`docs`, never by Whoosh's walk: its
+        AndNot matcher lets a document of the excluded part through when that part's first
+        document comes before the included part's. Whoosh scores a phrase by the sum of its
+        words' scores (its matcher wraps an intersection of theirs, in the phrase's order),
+        and finds where it stands by reading positions document by document, in Python, as it
+        scores; those documents are already known here.
         """
+        if isinstance(q, wq.Every) or (isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)):
+            return _Within(None, self._by_leaf(self.live()))
+        if isinstance(q, wq.AndNot):
+            return self.scoring_query(q.a)
         if _slots(q) is not None:
             subqueries = (
                 [wq.Term(q.fieldname, word) for word in q.words]
@@ -105,8 +112,6 @@ class DocSets:
             return _Within(_Intersection(subqueries, boost=q.boost), self._by_leaf(self._eval(q)))
         if isinstance(q, (wq.And, wq.Or)):
             return type(q)([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
-        if isinstance(q, wq.AndNot):
-            return wq.AndNot(self.scoring_query(q.a), q.b)
         return q
 
     def _by_leaf(self, docs: Iterable[int]) -> dict[int, list[int]]:
@@ -134,8 +139,9 @@ class DocSets:
                 self._cached_ids -= len(dropped)
         return found
 
-    def _adjacent(self, fieldname: str, slots: list[list[str]]) -> set[int]:
-        """The documents where a term of each slot stands at consecutive positions."""
+    def _near(self, fieldname: str, slots: tuple[tuple[str, ...], ...], slop: int) -> set[int]:
+        """The documents where a term of each slot stands, in order, each within ``slop``
+        positions after the one before (1: the next position)."""
         candidates = set(self._union(fieldname, slots[0]))
         for slot in slots[1:]:
             candidates &= self._union(fieldname, slot)
@@ -145,13 +151,9 @@ class DocSets:
             local = sorted(n - offset for n in candidates if offset <= n < end)
             if not local:
                 continue
-            positions = [_positions(reader, fieldname, slot, local) for slot in slots]
+            positions = [_positions(reader, fieldname, list(slot), local) for slot in slots]
             for doc in local:
-                starts = positions[0].get(doc, ())
-                if any(
-                    all(start + i in positions[i].get(doc, ()) for i in range(1, len(slots)))
-                    for start in starts
-                ):
+                if chain_exists([p.get(doc, ()) for p in positions], slop):
                     found.add(doc + offset)
         return found
 
@@ -182,12 +184,12 @@ class _Intersection(wq.And):
 
 class _Within(wq.Query):
     """The documents of ``child`` among fixed ones (in each leaf reader's numbers, ascending,
-    by its id()), scored by ``child``.
+    by its id()), scored by ``child``; with no child, the fixed documents at a score of 0.0.
 
     The fixed documents lead: the child's matchers skip to each of them (a block at a time),
     rather than walk every document of the child's to filter them."""
 
-    def __init__(self, child: wq.Query, docs: dict[int, list[int]]) -> None:
+    def __init__(self, child: wq.Query | None, docs: dict[int, list[int]]) -> None:
         self.child = child
         self.docs = docs
 
@@ -201,7 +203,7 @@ class _Within(wq.Query):
         return f"_Within({self.child!r}, {sum(map(len, self.docs.values()))} documents)"
 
     def children(self) -> list[wq.Query]:
-        return [self.child]
+        return [] if self.child is None else [self.child]
 
     def estimate_size(self, ixreader: object) -> int:
         return len(self.docs.get(id(ixreader), ()))
@@ -212,6 +214,8 @@ class _Within(wq.Query):
             return NullMatcher()
         # Each fixed document scores 0.0 of its own: the sum is the child's score, exactly.
         fixed = ListMatcher(docs, weights=[0.0] * len(docs))
+        if self.child is None:
+            return fixed
         return IntersectionMatcher(fixed, self.child.matcher(searcher, context))
 
 
@@ -231,27 +235,43 @@ def _block_ids(matcher: object, offset: int) -> Iterable[int]:
         matcher._next_block()  # type: ignore[attr-defined]
 
 
-def _slots(q: wq.Query) -> tuple[str, list[list[str]]] | None:
-    """A phrase as (field, the terms each position may hold), or None for another query: a
-    Phrase of adjacent words, or a Sequence of adjacent terms or OR groups of terms, in one
-    field."""
+_Slots = tuple[str, tuple[tuple[str, ...], ...], int]
+
+
+def _slots(q: wq.Query) -> _Slots | None:
+    """A phrase as (field, the terms each position may hold, the slop), or None for another
+    query: a Phrase, or a Sequence of terms or OR groups of terms, in one field."""
     if isinstance(q, wq.Phrase):
-        if q.slop != 1 or q.char_ranges:
+        if q.char_ranges:
             return None
-        return q.fieldname, [[word] for word in q.words]
-    if not isinstance(q, wq.Sequence) or q.slop != 1 or not q.ordered:
+        return q.fieldname, tuple((word,) for word in q.words), q.slop
+    if not isinstance(q, wq.Sequence) or not q.ordered:
         return None
     fields: set[str] = set()
-    slots: list[list[str]] = []
+    slots: list[tuple[str, ...]] = []
     for sub in q.subqueries:
         terms = sub.subqueries if isinstance(sub, wq.Or) else [sub]
         if not terms or not all(type(t) is wq.Term for t in terms):
             return None
         fields.update(t.fieldname for t in terms)
-        slots.append([t.text for t in terms])
+        slots.append(tuple(sorted(t.text for t in terms)))
     if len(fields) != 1 or len(slots) < 2:
         return None
-    return fields.pop(), slots
+    return fields.pop(), tuple(slots), q.slop
+
+
+def chain_exists(positions: list[Iterable[int]], slop: int) -> bool:
+    """Whether one position can be picked from each list, in order, each greater than the one
+    before by 1 to ``slop``."""
+    reached = set(positions[0])
+    for slot in positions[1:]:
+        if not reached:
+            return False
+        if slop == 1:
+            reached = {p for p in slot if p - 1 in reached}
+        else:
+            reached = {p for p in slot if any(0 < p - r <= slop for r in reached)}
+    return bool(reached)
 
 
 def _positions(

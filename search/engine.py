@@ -12,8 +12,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from search.corrections import Corrections
 from search.docsets import DocSets
 from search.errors import NotFound, QueryError
 from search.highlight import match_spans
+from search.paragraphs import paragraphs
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
 from search.querylang import Node, parse_query
 from search.request import SearchRequest
@@ -66,18 +66,10 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
             into[exact] = re.sub(r"[’']s$", "", span.word)
 
 
-_PARAGRAPH_RE = re.compile(r"\s*\n\s*")
 #: Up to this many matches, a query that reached other spellings is scored in one search and
 #: ordered here; above it, as two top-N searches (typed spellings, then the rest), which skip
 #: the postings blocks that cannot make the page.
 SCORE_ALL = 500
-
-
-def _total(by_source: dict[str, int], chosen: list[str]) -> int:
-    """Matches in the chosen sources (in all when none is chosen)."""
-    if chosen:
-        return sum(by_source.get(name, 0) for name in chosen)
-    return sum(by_source.values())
 
 
 class Engine:
@@ -132,9 +124,10 @@ class Engine:
         query = builder.build(request.node) if request.node else wq.Every()
         chosen = self._source_names(request)
         # The matches as a set, without scoring (search.docsets): the exact total and the
-        # source facet at once; then only the page's hits are ranked.
+        # source facet at once; then only the page's hits are ranked, among those matches.
         docs, by_source = self._matches(query, request.date_from, request.date_to)
-        total = _total(by_source, chosen)
+        allowed = self._allowed(docs, chosen)
+        total = len(allowed)
         pages = math.ceil(total / request.size)
         if request.page > max(pages, 1):
             raise QueryError(
@@ -143,16 +136,11 @@ class Engine:
         hits: list[Hit] = []
         if total:
             offset = (request.page - 1) * request.size
-            allowed = self._allowed(docs, chosen) if request.filtered else None
             ranked = self._rank(request, builder, query, docs, allowed, offset + request.size)
             hits = [
                 self._hit(offset + i + 1, docnum, score, builder)
                 for i, (docnum, score) in enumerate(ranked[offset:])
             ]
-        spellings = {
-            text: self._finder.documents(text)
-            for text in sorted(builder.terms.exact | set(builder.terms.reached))
-        }
         response = SearchResponse(
             query=request.echo(),
             total=total,
@@ -160,9 +148,7 @@ class Engine:
             pages=pages,
             took_ms=0.0,
             hits=hits,
-            spellings={
-                text: n for text, n in sorted(spellings.items(), key=lambda kv: -kv[1]) if n
-            },
+            spellings=self._spelling_counts(builder, allowed),
             sources={
                 name: n
                 for name, n in sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -187,6 +173,22 @@ class Engine:
         ids = self._searcher.reader().column_reader("id")
         return [ids[n] for n in sorted(allowed)]
 
+    def _spelling_counts(self, builder: QueryBuilder, matches: set[int]) -> dict[str, int]:
+        """Each spelling searched (typed or reached) with the number of the matching articles
+        that write it, most first; spellings no match writes are left out."""
+        counts = {}
+        docsets = self._docsets()
+        for text in sorted(builder.terms.exact | set(builder.terms.reached)):
+            parts = text.split("-")
+            holding: set[int] = set()
+            for f in FIELDS:
+                q = wq.Phrase(f, parts) if len(parts) > 1 else wq.Term(f, text)
+                holding |= docsets.docs(q)
+            n = len(holding & matches)
+            if n:
+                counts[text] = n
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def _alternatives(
         self,
         request: SearchRequest,
@@ -196,11 +198,10 @@ class Engine:
     ) -> None:
         """Fill in "did you mean", and for an empty result the queries that would find more."""
 
-        def count(other: Node, filtered: bool = True) -> int:
+        def count(other: Node) -> int:
             query = QueryBuilder(self._finder, exact=request.exact).build(other)
-            if not filtered:
-                return _total(self._matches(query, None, None)[1], [])
-            return _total(self._matches(query, request.date_from, request.date_to)[1], chosen)
+            docs, _ = self._matches(query, request.date_from, request.date_to)
+            return len(self._allowed(docs, chosen))
 
         response.suggestion = did_you_mean(
             node, response.total, self._corrections, self._finder, count
@@ -208,7 +209,10 @@ class Engine:
         if response.total == 0:
             response.fewer_words = fewer_words(node, count)
             if request.filtered:
-                response.without_filters = count(node, filtered=False)
+                query = QueryBuilder(self._finder, exact=request.exact).build(node)
+                docs, _ = self._matches(query, None, None)
+                if docs:
+                    response.without_filters = self._columns().coverage(docs)
 
     def _rank(
         self,
@@ -216,51 +220,56 @@ class Engine:
         builder: QueryBuilder,
         query: wq.Query,
         docs: frozenset[int] | None,
-        allowed: set[int] | None,
+        allowed: set[int],
         limit: int,
     ) -> list[tuple[int, float | None]]:
-        """The first ``limit`` matches in the order asked for, as (document, score or None).
+        """The first ``limit`` of the matches ``allowed`` in the order asked for, as
+        (document, score or None); ties in document order.
 
         ``docs`` are the matches within the dates (None: every article), ``allowed`` those
-        within every filter (None: no filter)."""
+        within every filter."""
         if request.sort != "relevance":
             # By date: a sort of the matching documents' column values, no scoring at all.
             columns = self._columns()
-            pool: Iterable[int] = (
-                allowed if allowed is not None else columns.live() if docs is None else docs
-            )
             undated, date = columns.undated, columns.date
             sign = -1 if request.sort == "newest" else 1
-            order = heapq.nsmallest(limit, pool, key=lambda n: (undated[n], sign * date[n], n))
+            order = heapq.nsmallest(limit, allowed, key=lambda n: (undated[n], sign * date[n], n))
             return [(n, None) for n in order]
+        scoring = self._docsets().scoring_query(query)
         if not builder.terms.varied:
-            return self._scored(query, allowed, limit)
+            return self._scored(scoring, allowed, limit)
         # Other spellings were reached: the articles that write a word as it was typed come
         # first, then those with only other spellings, each by relevance. Each part is one
         # top-N search of Whoosh's, which skips postings blocks that cannot make the page.
-        within = allowed if allowed is not None else set(docs or ())
         typed_query = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
-        typed = within & self._docsets().docs(typed_query)
-        if len(within) <= SCORE_ALL:
+        typed = allowed & self._docsets().docs(typed_query)
+        if len(allowed) <= SCORE_ALL:
             # Few matches: score them all in one search, and order them here.
-            ranked = self._scored(query, allowed, None)
+            ranked = self._scored(scoring, allowed, None)
             ranked.sort(key=lambda hit: (hit[0] not in typed, -(hit[1] or 0.0), hit[0]))
             return ranked[:limit]
-        ranked = self._scored(query, typed, limit)
+        ranked = self._scored(scoring, typed, limit)
         if len(typed) < limit:
-            ranked += self._scored(query, within - typed, limit - len(typed))
+            ranked += self._scored(scoring, allowed - typed, limit - len(typed))
         return ranked
 
     def _scored(
-        self, query: wq.Query, allowed: set[int] | None, limit: int | None
+        self, scoring: wq.Query, allowed: set[int], limit: int | None
     ) -> list[tuple[int, float | None]]:
-        """The ``limit`` best of ``query``'s matches by BM25F (all with None), among
-        ``allowed`` if given."""
-        if allowed is not None and not allowed:
+        """The ``limit`` best of ``allowed`` (all with None) by BM25F, ties in document order.
+
+        Every document of ``allowed`` holds a term or phrase of ``scoring``; a document that
+        Whoosh would not return is a fault, reported rather than dropped from the count."""
+        if not allowed:
             return []
-        scoring = self._docsets().scoring_query(query)
         results = self._searcher.search(scoring, limit=limit, filter=allowed)
-        return [(hit.docnum, float(hit.score)) for hit in results]
+        ranked = [(hit.docnum, float(hit.score)) for hit in results]
+        expected = len(allowed) if limit is None else min(limit, len(allowed))
+        if len(ranked) != expected:
+            raise RuntimeError(
+                f"the scorer ranked {len(ranked)} of {expected} matches of {scoring!r}"
+            )
+        return ranked
 
     def _matches(
         self, query: wq.Query, first: datetime | None, last: datetime | None
@@ -276,7 +285,8 @@ class Engine:
         return docs, columns.count_sources(docs)
 
     def _allowed(self, docs: frozenset[int] | None, chosen: list[str]) -> set[int]:
-        """The documents that pass the filters, as a filter for Whoosh."""
+        """The documents that pass the filters: the matches within the dates (None: every
+        article) from the chosen sources (any, when none is chosen)."""
         columns = self._columns()
         found = columns.live() if docs is None else docs
         if not chosen:
@@ -295,18 +305,23 @@ class Engine:
         return self._column_values
 
     def _source_names(self, request: SearchRequest) -> list[str]:
-        """The chosen sources as the index spells them (matching ignores case)."""
+        """The chosen sources as the index spells them: a name as the index has it, else
+        every name that differs from it only in case ("REUTERS": Reuters and reuters)."""
         if not request.sources:
             return []
         # The source field's own vocabulary: no pass over the documents per query.
-        names = self._searcher.reader().field_terms("source")
-        known = {name.casefold(): name for name in names if name}
-        chosen = []
-        for name in request.sources:
-            if name.casefold() not in known:
-                listed = ", ".join(sorted(known.values())[:12]) or "none"
-                raise QueryError(f"unknown source {name!r}; this index has: {listed}")
-            chosen.append(known[name.casefold()])
+        names = [name for name in self._searcher.reader().field_terms("source") if name]
+        chosen: list[str] = []
+        for asked in request.sources:
+            found = (
+                [asked]
+                if asked in names
+                else [n for n in names if n.casefold() == asked.casefold()]
+            )
+            if not found:
+                listed = ", ".join(sorted(names)[:12]) or "none"
+                raise QueryError(f"unknown source {asked!r}; this index has: {listed}")
+            chosen.extend(n for n in found if n not in chosen)
         return chosen
 
     # Reading ----------------------------------------------------------------------------------
@@ -324,14 +339,19 @@ class Engine:
         title = fields.get("title", "")
         body = fields.get("body", "")
         matched: dict[str, str] = {}
-        title_spans = match_spans(title, builder.terms)
+        title_spans = match_spans(title, builder.terms, "title")
+        body_spans = match_spans(body, builder.terms, "body")
         _matched_spellings(title_spans, matched)
-        paragraphs = []
-        for paragraph in _PARAGRAPH_RE.split(body.strip()):
-            if paragraph.strip():
-                spans = match_spans(paragraph, builder.terms)
-                _matched_spellings(spans, matched)
-                paragraphs.append(to_html(mark_all(paragraph, spans)))
+        _matched_spellings(body_spans, matched)
+        paragraphs_html = []
+        for paragraph in paragraphs(body):
+            start, end = paragraph.start, paragraph.end
+            spans = [
+                replace(s, start=s.start - start, end=s.end - start)
+                for s in body_spans
+                if start <= s.start and s.end <= end
+            ]
+            paragraphs_html.append(to_html(mark_all(paragraph.text(body), spans)))
         return Article(
             id=fields["id"],
             title=title,
@@ -342,7 +362,7 @@ class Engine:
             q=q.strip(),
             exact=exact,
             title_html=to_html(mark_all(title, title_spans)),
-            paragraphs_html=paragraphs,
+            paragraphs_html=paragraphs_html,
             matched=list(matched.values()),
         )
 
@@ -350,8 +370,8 @@ class Engine:
         fields = self._searcher.stored_fields(docnum)
         title = fields.get("title", "")
         body = fields.get("body", "")
-        title_spans = match_spans(title, builder.terms)
-        body_spans = match_spans(body, builder.terms)
+        title_spans = match_spans(title, builder.terms, "title")
+        body_spans = match_spans(body, builder.terms, "body")
         matched: dict[str, str] = {}
         _matched_spellings(title_spans, matched)
         _matched_spellings(body_spans, matched)

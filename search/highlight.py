@@ -1,22 +1,35 @@
 """Finding the words of a stored text that a query matched, with exact character offsets.
 
-Only the hyphenated compounds that hold a matched word are tokenized again, with the index's
-own tokenizer: the text's distinct words are found with one regular expression (in C), each is
-looked up by its exact form among the spellings the query searched
-(:class:`search.querybuild.QueryTerms`), and a second expression finds where the matching ones
-stand. Hyphenated compounds are marked whole ("Ahmadi-Nejad"), and so is an article in front of
-a matched name ("al-Sadr").
+What a query marks in each field is :class:`search.querybuild.Marks`: words (typed or other
+spellings), hyphenated spellings, prefixes, marked wherever they stand; and phrases, marked only
+where the whole phrase stands ("Muqtada al-Sadr" does not mark a lone Sadr). A word searched in
+one field (``title:Aleppo``) is marked in that field only.
+
+Without phrases, only the hyphenated compounds that hold a matched word are tokenized again,
+with the index's own tokenizer: the text's distinct words are found with one regular expression
+(in C), each is looked up by its exact form, and a second expression finds where the matching
+ones stand. A phrase needs every word's position, so a text is tokenized whole for one.
+Hyphenated compounds are marked whole ("Ahmadi-Nejad"), and so is an article in front of a
+matched name ("al-Sadr").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from whoosh.analysis import Token
 
-from search.analysis import COMPOUND_RE, LETTER, WORD_RE, NewsTokenizer, compound_form
-from search.querybuild import QueryTerms
+from search.analysis import (
+    ARTICLE_TERM,
+    COMPOUND_RE,
+    LETTER,
+    WORD_RE,
+    NewsTokenizer,
+    compound_form,
+)
+from search.querybuild import Marks, PhraseMark, QueryTerms
 from search.rules import exact_form
 from search.rules.fold import APOSTROPHES
 from search.rules.key import HYPHENS
@@ -28,49 +41,151 @@ _JOINERS = frozenset(APOSTROPHES + HYPHENS)
 _LETTER = re.compile(LETTER)
 
 
-def match_spans(text: str, terms: QueryTerms) -> list[Span]:
-    """Every word of ``text`` that the query matched, in order, never overlapping."""
+@dataclass(frozen=True)
+class _Word:
+    """One token of a text, kept (the tokenizer reuses its token objects)."""
+
+    pos: int
+    start: int
+    end: int
+    original: str
+    article: bool
+    compound: str
+    compound_end: int
+
+
+def _words(tokens: Iterable[Token]) -> list[_Word]:
+    return [
+        _Word(t.pos, t.startchar, t.endchar, t.original, t.article, t.compound, t.compound_end)
+        for t in tokens
+    ]
+
+
+def match_spans(text: str, terms: QueryTerms, field: str = "body") -> list[Span]:
+    """Every word of ``text`` (a ``field`` of an article) that the query matched, in order,
+    never overlapping."""
+    marks = terms.marks.get(field)
+    if not marks:
+        return []
+    if marks.phrases:
+        words = _words(_TOKENIZER(text, positions=True, chars=True, mode="index"))
+        found = spans_of(words, marks, terms.exact) + _phrase_spans(words, marks, terms.exact)
+        return _without_overlaps(found)
     return spans_of(
         (
-            t
-            for region in _regions(text, terms)
-            for t in _TOKENIZER(region.group(), chars=True, start_char=region.start(), mode="index")
+            w
+            for region in _regions(text, marks)
+            for w in _words(
+                _TOKENIZER(
+                    region.group(),
+                    positions=True,
+                    chars=True,
+                    start_char=region.start(),
+                    mode="index",
+                )
+            )
         ),
-        terms,
+        marks,
+        terms.exact,
     )
 
 
-def spans_of(tokens: Iterable[Token], terms: QueryTerms) -> list[Span]:
-    """The spans of the tokens (made with ``chars=True``) that the query matched, in order."""
+def _is_marked(exact: str, marks: Marks) -> bool:
+    return exact in marks.words or any(exact.startswith(p) for p in marks.prefixes)
+
+
+def spans_of(words: Iterable[_Word], marks: Marks, exact: set[str]) -> list[Span]:
+    """The spans of the words that the query's words, hyphenated spellings and prefixes
+    matched, in order (phrases aside)."""
     spans: list[Span] = []
     article_start: int | None = None
     covered = -1
-    for t in tokens:
-        if t.startchar < covered:
+    for w in words:
+        if w.start < covered:
             continue
-        if t.article:
+        if w.article:
             if article_start is None:
-                article_start = t.startchar
+                article_start = w.start
             continue
-        start = t.startchar if article_start is None else article_start
+        start = w.start if article_start is None else article_start
         article_start = None
-        if t.compound and terms.compounds and compound_form(t.compound) in terms.compounds:
-            spans.append(Span(start, t.compound_end, exact=False, word=t.compound))
-            covered = t.compound_end
+        if w.compound and marks.compounds and compound_form(w.compound) in marks.compounds:
+            spans.append(Span(start, w.compound_end, exact=False, word=w.compound))
+            covered = w.compound_end
             continue
-        exact = exact_form(t.original)
-        if exact in terms.spellings:
-            spans.append(Span(start, t.endchar, exact=exact in terms.exact, word=t.original))
+        term = exact_form(w.original)
+        if _is_marked(term, marks):
+            spans.append(Span(start, w.end, exact=term in exact, word=w.original))
     return spans
 
 
-def _regions(text: str, terms: QueryTerms) -> Iterator[re.Match[str]]:
+def _phrase_spans(words: list[_Word], marks: Marks, exact: set[str]) -> list[Span]:
+    """The spans of the words where a phrase of the query stands whole."""
+    marked: set[int] = set()
+    for phrase in marks.phrases:
+        marked |= phrase_positions(words, phrase)
+    spans: list[Span] = []
+    article_start: int | None = None
+    for w in words:
+        if w.pos not in marked:
+            article_start = None
+            continue
+        if w.article:
+            if article_start is None:
+                article_start = w.start
+            continue
+        start = w.start if article_start is None else article_start
+        article_start = None
+        spans.append(Span(start, w.end, exact=exact_form(w.original) in exact, word=w.original))
+    return spans
+
+
+def phrase_positions(words: list[_Word], phrase: PhraseMark) -> set[int]:
+    """The positions of every word that takes part in an occurrence of ``phrase``: a word of
+    each slot, in order, each at most ``slop`` + 1 positions after the one before."""
+    slots, slop = phrase
+    reach = slop + 1
+    at: list[set[int]] = []
+    for slot in slots:
+        at.append(
+            {
+                w.pos
+                for w in words
+                if exact_form(w.original) in slot or (w.article and ARTICLE_TERM in slot)
+            }
+        )
+    forward = [at[0]]
+    for positions in at[1:]:
+        forward.append({p for p in positions if any(0 < p - r <= reach for r in forward[-1])})
+    backward = forward[-1]
+    marked = set(backward)
+    for positions in reversed(forward[:-1]):
+        backward = {p for p in positions if any(0 < q - p <= reach for q in backward)}
+        marked |= backward
+    return marked
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _regions(text: str, marks: Marks) -> Iterator[re.Match[str]]:
     """The compounds of ``text`` (as the tokenizer finds them) that hold a word the query
-    searched, or a part of a hyphenated spelling it searched, in order."""
-    wanted = set(terms.spellings)
-    for compound in terms.compounds:
+    marks, or a part of a hyphenated spelling it marks, in order."""
+    wanted = set(marks.words)
+    for compound in marks.compounds:
         wanted.update(compound.split("-"))
-    words = {w for w in set(WORD_RE.findall(text)) if exact_form(w) in wanted}
+    prefixes = tuple(marks.prefixes)
+    words = {
+        w
+        for w in set(WORD_RE.findall(text))
+        if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
+    }
     if not words:
         return
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -89,3 +204,6 @@ def _regions(text: str, terms: QueryTerms) -> Iterator[re.Match[str]]:
             continue
         end = region.end()
         yield region
+
+
+__all__ = ["match_spans", "phrase_positions", "spans_of"]

@@ -25,7 +25,8 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM, NewsTokenizer, compound_form
 from search.errors import QueryError
-from search.rules import bare_possessive, exact_form, spelling_key
+from search.rules import bare_possessive, exact_form, fold, spelling_key
+from search.rules.fold import strip_possessive
 from search.schema import FIELD_BOOSTS
 from search.variants import Spelling, VariantFinder
 
@@ -35,6 +36,9 @@ FIELDS = ("title", "body")
 _MAX_OPTIONAL_ARTICLES = 2
 #: The weight of a phrase matched through other spellings, relative to the exact phrase.
 _PHRASE_VARIANT_WEIGHT = 0.5
+#: A prefix search ("Alep*") needs this many letters, and may stand for this many words.
+MIN_PREFIX = 2
+MAX_PREFIX_WORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,25 @@ class QueryToken:
     compound: str  # the hyphenated compound of names this word starts, if any
 
 
+#: One phrase searched: the terms each position may hold (:data:`ARTICLE_TERM` for any
+#: hyphenated article), and how many words may stand between one position and the next.
+PhraseMark = tuple[tuple[frozenset[str], ...], int]
+
+
+@dataclass
+class Marks:
+    """What a query marks in one field's text: words wherever they stand, phrases only where
+    they stand whole."""
+
+    words: set[str] = field(default_factory=set)  # exact-word terms, typed or reached
+    compounds: set[str] = field(default_factory=set)  # hyphenated spellings ("ahmadi-nejad")
+    prefixes: set[str] = field(default_factory=set)  # words whose exact form begins so
+    phrases: set[PhraseMark] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.compounds or self.prefixes or self.phrases)
+
+
 @dataclass
 class QueryTerms:
     """What a query looks for: for highlighting, and for telling users what it reached."""
@@ -59,6 +82,8 @@ class QueryTerms:
     # The words typed that reached other spellings (and a typed word's possessive written
     # without its apostrophe, "Qaidas" for Qaida): the articles holding them come first.
     varied: set[str] = field(default_factory=set)
+    # What to mark in each field: a word searched in the title only is not marked in the body.
+    marks: dict[str, Marks] = field(default_factory=lambda: {f: Marks() for f in FIELDS})
 
 
 def query_tokens(text: str) -> list[QueryToken]:
@@ -87,7 +112,12 @@ def _idf(doc_count: int, doc_frequency: int) -> float:
 
 class QueryBuilder:
     """Builds Whoosh queries for one reader (its vocabulary decides the spellings reached);
-    with ``exact``, for the words as typed only."""
+    with ``exact``, for the words as typed only.
+
+    The tree it builds is a description of the matches, evaluated by :mod:`search.docsets`:
+    terms, phrases (``Phrase``, or a ``Sequence`` of OR groups of terms), ``Or``, ``And``, and
+    ``AndNot`` with ``Every`` for an exclusion that stands alone inside an ``Or``.
+    """
 
     def __init__(self, finder: VariantFinder, exact: bool = False) -> None:
         self.finder = finder
@@ -96,56 +126,74 @@ class QueryBuilder:
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
-        return self._node(node, positive=True)
+        return self._node(node, positive=True, fields=FIELDS)
 
     # Tree walking ---------------------------------------------------------------------------
 
-    def _node(self, node: ql.Node, positive: bool) -> wq.Query:
+    def _node(self, node: ql.Node, positive: bool, fields: tuple[str, ...]) -> wq.Query:
+        """``positive``: whether the node's words are searched for (not excluded), counting
+        every exclusion it stands under; ``fields``: the fields it is searched in."""
         if isinstance(node, ql.Word):
-            return self._word(node.text, positive)
+            return self._word(node.text, positive, fields)
+        if isinstance(node, ql.Prefix):
+            return self._prefix(node.text, positive, fields)
         if isinstance(node, ql.Phrase):
-            return self._phrase(" ".join(node.words), positive)
-        if isinstance(node, ql.Not):
-            return self._node(node.node, positive=False)
+            return self._phrase(" ".join(node.words), positive, fields, node.slop)
+        if isinstance(node, ql.Field):
+            return self._node(node.node, positive, (node.name,))
+        if isinstance(node, ql.Not):  # alone (inside an Or): every article but its matches
+            return wq.AndNot(wq.Every(), self._node(node.node, not positive, fields))
         if isinstance(node, ql.Or):
-            return wq.Or([self._node(n, positive) for n in node.nodes])
-        include = [self._node(n, positive) for n in node.nodes if not isinstance(n, ql.Not)]
-        exclude = [self._node(n, positive) for n in node.nodes if isinstance(n, ql.Not)]
-        matched: wq.Query = include[0] if len(include) == 1 else wq.And(include)
+            return wq.Or([self._node(n, positive, fields) for n in node.nodes])
+        include = [self._node(n, positive, fields) for n in node.nodes if not isinstance(n, ql.Not)]
+        exclude = [
+            self._node(n.node, not positive, fields) for n in node.nodes if isinstance(n, ql.Not)
+        ]
+        matched: wq.Query = (
+            wq.Every() if not include else include[0] if len(include) == 1 else wq.And(include)
+        )
         if exclude:
             negative = exclude[0] if len(exclude) == 1 else wq.Or(exclude)
             matched = wq.AndNot(matched, negative)
         return matched
 
-    def _word(self, text: str, positive: bool) -> wq.Query:
+    def _word(self, text: str, positive: bool, fields: tuple[str, ...]) -> wq.Query:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f"nothing to search for in {text!r}: it has no letters or digits")
         if len(tokens) == 1:
-            return self._token(tokens[0], positive)
+            return self._token(tokens[0], positive, fields)
         names = [t for t in tokens if not t.article]
         if len(names) == 1 and not self.exact:
-            # "al-Sadr": the exact form with its article, or any spelling of the name alone.
-            return wq.Or([*self._exact_phrases(tokens), self._token(names[0], positive)])
-        return self._phrase(text, positive)
+            # "al-Sadr": the exact form with its article, or any spelling of the name alone
+            # (which marks the article in front of it too: search.highlight).
+            phrases = self._exact_phrases(tokens, fields, 0)
+            return wq.Or([*phrases, self._token(names[0], positive, fields)])
+        return self._phrase(text, positive, fields, 0)
 
-    def _phrase(self, text: str, positive: bool) -> wq.Query:
+    def _phrase(self, text: str, positive: bool, fields: tuple[str, ...], slop: int) -> wq.Query:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f'nothing to search for in "{text}": it has no letters or digits')
         if len(tokens) == 1:
-            return self._token(tokens[0], positive)
-        alternatives = self._exact_phrases(tokens)
+            return self._token(tokens[0], positive, fields)
+        alternatives = self._exact_phrases(tokens, fields, slop, positive)
         groups = {id(t): self._spellings(t, positive) for t in tokens}
         if self.exact:
             return wq.Or(alternatives)
         variants = _article_variants(tokens)
         if any(groups.values()) or len(variants) > 1:
             for variant in variants:
-                for f in FIELDS:
-                    sequence = [self._group(t, groups[id(t)], f) for t in variant]
+                slots = [self._slot(t, groups[id(t)]) for t in variant]
+                for f in fields:
+                    sequence = [
+                        wq.Term(f, next(iter(s))) if len(s) == 1 else wq.Or(_terms(f, s))
+                        for s in slots
+                    ]
                     boost = FIELD_BOOSTS[f] * _PHRASE_VARIANT_WEIGHT
-                    alternatives.append(wq.Sequence(sequence, boost=boost))
+                    alternatives.append(wq.Sequence(sequence, slop=slop + 1, boost=boost))
+                    if positive:
+                        self.terms.marks[f].phrases.add((tuple(slots), slop))
         first = next(t for t in tokens if not t.article)
         if first.compound and len(tokens) - tokens.index(first) == _parts(first.compound):
             # A hyphenated compound ("Ahmadi-Nejad") also matches its joined spellings.
@@ -156,13 +204,39 @@ class QueryBuilder:
                 article=False,
                 compound="",
             )
-            alternatives.append(self._token(joined, positive))
+            alternatives.append(self._token(joined, positive, fields))
         return wq.Or(alternatives)
+
+    def _prefix(self, text: str, positive: bool, fields: tuple[str, ...]) -> wq.Query:
+        """Every word of the archive whose exact form begins with the prefix's folded form
+        (and the prefix's own exact form: "protests*" finds "protests", indexed as protest),
+        as written: no other spellings."""
+        tokens = query_tokens(text)
+        if len(tokens) != 1 or tokens[0].article:
+            raise QueryError(f"a wildcard goes at the end of one word, not of {text + '*'!r}")
+        form = prefix_form(tokens[0].original)
+        if len(form) < MIN_PREFIX:
+            raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before it")
+        words = {tokens[0].exact}
+        for f in fields:
+            for raw in self.reader.expand_prefix(f, form):
+                words.add(raw.decode("utf-8"))
+                if len(words) > MAX_PREFIX_WORDS:
+                    raise QueryError(
+                        f"{text}* matches more than {MAX_PREFIX_WORDS:,} words of the archive: "
+                        "type more letters"
+                    )
+        words.discard(ARTICLE_TERM)
+        if positive:
+            for f in fields:
+                self.terms.marks[f].prefixes.add(form)
+                self.terms.marks[f].words.add(tokens[0].exact)
+        return self._weighted([(w, 1.0) for w in sorted(words)], fields, tokens[0].exact)
 
     # Leaves -----------------------------------------------------------------------------------
 
     def _spellings(self, token: QueryToken, positive: bool) -> list[Spelling]:
-        """The accepted spellings of a token other than its own, recorded for highlighting."""
+        """The accepted spellings of a token other than its own, recorded for the response."""
         if token.article:
             return []
         if positive:
@@ -179,40 +253,75 @@ class QueryBuilder:
                 if s.tier == "possessive" and s.text == possessive:
                     self.terms.varied.add(s.text)
                 self.terms.reached.setdefault(s.text, s)
-                (self.terms.compounds if "-" in s.text else self.terms.spellings).add(s.text)
+                if "-" not in s.text:
+                    self.terms.spellings.add(s.text)
         return accepted
 
-    def _exact_phrases(self, tokens: list[QueryToken]) -> list[wq.Query]:
+    def _exact_phrases(
+        self, tokens: list[QueryToken], fields: tuple[str, ...], slop: int, mark: bool = False
+    ) -> list[wq.Query]:
         words = [t.exact for t in tokens]
-        return [wq.Phrase(f, words, boost=FIELD_BOOSTS[f]) for f in FIELDS]
+        if mark:
+            for f in fields:
+                self.terms.marks[f].phrases.add((tuple(frozenset((w,)) for w in words), slop))
+        return [wq.Phrase(f, words, slop=slop + 1, boost=FIELD_BOOSTS[f]) for f in fields]
 
-    def _token(self, token: QueryToken, positive: bool) -> wq.Query:
+    def _token(self, token: QueryToken, positive: bool, fields: tuple[str, ...]) -> wq.Query:
         """Any spelling of one word, each weighted by its tier on a shared idf."""
         spellings = self._spellings(token, positive)
         alternatives = [(token.exact, 1.0)] + [
             (s.text, s.weight) for s in spellings if "-" not in s.text
         ]
+        compounds = [s for s in spellings if "-" in s.text]
+        if positive:
+            for f in fields:
+                self.terms.marks[f].words.update(text for text, _ in alternatives)
+                self.terms.marks[f].compounds.update(s.text for s in compounds)
+            self.terms.compounds.update(s.text for s in compounds)
+        query = self._weighted(alternatives, fields, token.exact)
+        phrases = [
+            wq.Phrase(f, s.words, boost=FIELD_BOOSTS[f] * s.weight)
+            for f in fields
+            for s in compounds
+        ]
+        if not phrases:
+            return query
+        return wq.Or([*(query.subqueries if isinstance(query, wq.Or) else [query]), *phrases])
+
+    def _weighted(
+        self, alternatives: list[tuple[str, float]], fields: tuple[str, ...], own: str
+    ) -> wq.Query:
+        """An OR of terms that stand for one word, each weighted by ``weight`` on the idf the
+        alternatives share (so that a rare spelling does not outweigh a common one). ``own``,
+        the word as typed, is searched even where the index lacks it."""
         parts: list[wq.Query] = []
         total = self.reader.doc_count_all()
-        for f in FIELDS:
+        for f in fields:
             frequencies = {text: self.reader.doc_frequency(f, text) for text, _ in alternatives}
             pooled = _idf(total, min(total, sum(frequencies.values())))
             for text, weight in alternatives:
-                if frequencies[text] or text == token.exact:
+                if frequencies[text] or text == own:
                     boost = FIELD_BOOSTS[f] * weight * pooled / _idf(total, frequencies[text])
                     parts.append(wq.Term(f, text, boost=boost))
-            for s in spellings:
-                if "-" in s.text:
-                    parts.append(wq.Phrase(f, s.words, boost=FIELD_BOOSTS[f] * s.weight))
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def _group(self, token: QueryToken, spellings: list[Spelling], f: str) -> wq.Query:
-        """One position of a cross-spelling phrase: the word in any spelling, or any hyphenated
-        article (one term, :data:`search.analysis.ARTICLE_TERM`)."""
+    def _slot(self, token: QueryToken, spellings: list[Spelling]) -> frozenset[str]:
+        """The terms one position of a cross-spelling phrase may hold: the word in any
+        spelling, or for a hyphenated article any article (one term,
+        :data:`search.analysis.ARTICLE_TERM`)."""
         if token.article:
-            return wq.Term(f, ARTICLE_TERM)
-        words = [token.exact] + [s.text for s in spellings if "-" not in s.text]
-        return wq.Term(f, words[0]) if len(words) == 1 else wq.Or([wq.Term(f, w) for w in words])
+            return frozenset((ARTICLE_TERM,))
+        return frozenset([token.exact] + [s.text for s in spellings if "-" not in s.text])
+
+
+def _terms(fieldname: str, texts: frozenset[str]) -> list[wq.Query]:
+    return [wq.Term(fieldname, text) for text in sorted(texts)]
+
+
+def prefix_form(word: str) -> str:
+    """What a prefix search compares the beginning of each exact-word term with: the word
+    folded, without a possessive, not stemmed."""
+    return strip_possessive(fold(word))
 
 
 def _parts(compound: str) -> int:

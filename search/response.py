@@ -67,8 +67,8 @@ class SearchResponse:
     suggestion: Alternative | None = None
     # When nothing matched: the query with one part left out, each finding something.
     fewer_words: list[Alternative] = field(default_factory=list)
-    # When nothing matched under a date range or source: the total without them, else None.
-    without_filters: int | None = None
+    # When nothing matched under a date range or source: the matches without them, else None.
+    without_filters: Coverage | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -83,8 +83,36 @@ class SearchResponse:
             "sources": self.sources,
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
             "fewer_words": [a.to_json() for a in self.fewer_words],
-            "without_filters": self.without_filters,
+            "without_filters": self.without_filters.to_json() if self.without_filters else None,
         }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many articles, and how many of them are dated in each year."""
+
+    total: int
+    years: dict[int, int]
+    undated: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            "years": {str(year): n for year, n in self.years.items()},
+            "undated": self.undated,
+            "spans": year_spans(self.years),
+        }
+
+
+def year_spans(years: dict[int, int]) -> str:
+    """The years as runs: ``1987, 2004-2005, 2016-2017``."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 @dataclass(frozen=True)

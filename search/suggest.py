@@ -44,6 +44,10 @@ def _words(node: ql.Node, positive: bool = True) -> list[str]:
         return [node.text] if positive else []
     if isinstance(node, ql.Phrase):
         return list(node.words) if positive else []
+    if isinstance(node, ql.Prefix):
+        return []  # a prefix is not a misspelt word
+    if isinstance(node, ql.Field):
+        return _words(node.node, positive)
     if isinstance(node, ql.Not):
         return _words(node.node, not positive)
     return [w for n in node.nodes for w in _words(n, positive)]
@@ -53,7 +57,11 @@ def _replace(node: ql.Node, fixes: dict[str, str]) -> ql.Node:
     if isinstance(node, ql.Word):
         return ql.Word(fixes.get(node.text, node.text))
     if isinstance(node, ql.Phrase):
-        return ql.Phrase(tuple(fixes.get(w, w) for w in node.words))
+        return ql.Phrase(tuple(fixes.get(w, w) for w in node.words), node.slop)
+    if isinstance(node, ql.Prefix):
+        return node
+    if isinstance(node, ql.Field):
+        return ql.Field(node.name, _replace(node.node, fixes))
     if isinstance(node, ql.Not):
         return node  # excluded words are left as typed
     return type(node)(tuple(_replace(n, fixes) for n in node.nodes))

@@ -1,18 +1,27 @@
-"""Matched words of a stored text: the same spans as a scan of every token, found faster."""
+"""Matched words of a stored text: the same spans as a scan of every token, found faster;
+phrases marked only where they stand whole; a field's words only in that field."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.analysis import NewsTokenizer
-from search.highlight import match_spans, spans_of
-from search.querybuild import QueryTerms
+from search.analysis import ARTICLE_TERM, NewsTokenizer
+from search.highlight import _words, match_spans, spans_of
+from search.querybuild import Marks, QueryTerms
 from search.snippets import Span
 
 
-def every_token_scan(text: str, terms: QueryTerms) -> list[Span]:
+def terms(exact: set[str], **marks: object) -> QueryTerms:
+    """Terms that mark the same in the title and the body."""
+    made = QueryTerms(exact=set(exact))
+    made.marks = {f: Marks(**marks) for f in ("title", "body")}  # type: ignore[arg-type]
+    return made
+
+
+def every_token_scan(text: str, query: QueryTerms) -> list[Span]:
     """The plain definition: every token of the whole text, through the same marking."""
-    return spans_of(NewsTokenizer()(text, chars=True, mode="index"), terms)
+    tokens = NewsTokenizer()(text, positions=True, chars=True, mode="index")
+    return spans_of(_words(tokens), query.marks["body"], query.exact)
 
 
 TEXT = (
@@ -21,28 +30,61 @@ TEXT = (
     "Qur'an and Qur’an, 'Sadr', Pe\u0302s\u0327merge and Pêşmerge, sadr2 2sadr al-al-Sadr."
 )
 TERMS = [
-    QueryTerms(exact={"sadr"}, spellings={"sadr", "muqtada", "moqtada"}),
-    QueryTerms(exact={"ahmadinejad"}, spellings={"ahmadinejad"}, compounds={"ahmadi-nejad"}),
-    QueryTerms(exact={"qaddafi"}, spellings={"qaddafi", "qur'an", "tat", "era"}),
-    QueryTerms(exact={"peshmerge"}, spellings={"peshmerge", "like", "sadr2"}),
-    QueryTerms(exact={"absent"}, spellings={"absent"}),
+    terms({"sadr"}, words={"sadr", "muqtada", "moqtada"}),
+    terms({"ahmadinejad"}, words={"ahmadinejad"}, compounds={"ahmadi-nejad"}),
+    terms({"qaddafi"}, words={"qaddafi", "qur'an", "tat", "era"}),
+    terms({"peshmerge"}, words={"peshmerge", "like", "sadr2"}),
+    terms({"absent"}, words={"absent"}),
+    terms(set(), prefixes={"sad", "qu"}),
 ]
 
 
-@pytest.mark.parametrize("terms", TERMS)
-def test_same_spans_as_scanning_every_token(terms):
-    assert match_spans(TEXT, terms) == every_token_scan(TEXT, terms)
+@pytest.mark.parametrize("query", TERMS)
+def test_same_spans_as_scanning_every_token(query):
+    assert match_spans(TEXT, query) == every_token_scan(TEXT, query)
 
 
 def test_a_word_inside_another_is_not_marked():
     # "tat" is the end of "État" written with a combining accent, not a word of its own.
-    terms = QueryTerms(exact={"tat"}, spellings={"tat"})
-    assert match_spans("E\u0301tat and tat.", terms) == [Span(10, 13, exact=True, word="tat")]
+    query = terms({"tat"}, words={"tat"})
+    assert match_spans("E\u0301tat and tat.", query) == [Span(10, 13, exact=True, word="tat")]
 
 
 def test_article_and_compound_are_marked_whole():
-    terms = TERMS[1]
     text = "Ahmadi-Nejad spoke."
-    assert match_spans(text, terms) == [Span(0, 12, exact=False, word="Ahmadi-Nejad")]
+    assert match_spans(text, TERMS[1]) == [Span(0, 12, exact=False, word="Ahmadi-Nejad")]
     text = "Moqtada al-Sadr"
     assert [(s.start, s.end) for s in match_spans(text, TERMS[0])] == [(0, 7), (8, 15)]
+
+
+def marked(text: str, query: QueryTerms, field: str = "body") -> list[str]:
+    return [text[s.start : s.end] for s in match_spans(text, query, field)]
+
+
+def test_a_phrase_is_marked_only_where_it_stands_whole():
+    slots = (frozenset({"muqtada", "moqtada"}), frozenset({ARTICLE_TERM}), frozenset({"sadr"}))
+    query = terms({"muqtada", "sadr"}, phrases={(slots, 0)})
+    text = "Sadr spoke. Then Moqtada al-Sadr came, and Muqtada met al-Sadr's men. Muqtada as-Sadr."
+    assert marked(text, query) == ["Moqtada", "al-Sadr", "Muqtada", "as-Sadr"]
+
+
+def test_a_proximity_phrase_marks_its_words_and_not_those_between():
+    slots = (frozenset({"assad"}), frozenset({"regime"}))
+    text = "The Assad family regime held. Assad spoke; much later came the regime."
+    assert marked(text, terms({"assad"}, phrases={(slots, 1)})) == ["Assad", "regime"]
+    assert marked(text, terms({"assad"}, phrases={(slots, 0)})) == []
+    assert marked(text, terms({"assad"}, phrases={(slots, 9)})) == ["Assad", "regime"] * 2
+
+
+def test_words_and_phrases_together_never_overlap():
+    slots = (frozenset({"mahdi"}), frozenset({"army"}))
+    query = terms({"mahdi", "army"}, words={"army"}, phrases={(slots, 0)})
+    text = "The Mahdi Army and an army."
+    assert marked(text, query) == ["Mahdi", "Army", "army"]
+
+
+def test_a_word_searched_in_one_field_is_marked_there_only():
+    query = QueryTerms(exact={"aleppo"})
+    query.marks["title"].words.add("aleppo")
+    assert marked("Aleppo falls", query, "title") == ["Aleppo"]
+    assert marked("Aleppo falls", query, "body") == []

@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from search.errors import QueryError
-from search.querylang import And, Not, Or, Phrase, Word, parse_query, unparse
+from search.querylang import (
+    MAX_DEPTH,
+    And,
+    Field,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    parse_query,
+    unparse,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +45,32 @@ from search.querylang import And, Not, Or, Phrase, Word, parse_query, unparse
         ("حزب الله", Word("حزبالله")),  # a theophoric name is one word
         ('"حسن نصر الله" لبنان', And((Phrase(("حسن", "نصرالله")), Word("لبنان")))),
         ("-Sadr protest", And((Not(Word("Sadr")), Word("protest")))),
+        ("Alep*", Prefix("Alep")),
+        ("Alep** Homs", And((Prefix("Alep"), Word("Homs")))),
+        ("title:Aleppo", Field("title", Word("Aleppo"))),
+        ("Title:Aleppo", Field("title", Word("Aleppo"))),
+        ('body:"Mahdi Army"', Field("body", Phrase(("Mahdi", "Army")))),
+        ("title:Alep*", Field("title", Prefix("Alep"))),
+        (
+            "title:(Sadr OR Sistani) -body:Iran",
+            And(
+                (
+                    Field("title", Or((Word("Sadr"), Word("Sistani")))),
+                    Not(Field("body", Word("Iran"))),
+                )
+            ),
+        ),
+        ('"Assad regime"~3', Phrase(("Assad", "regime"), slop=3)),
+        ('"Assad"~3', Phrase(("Assad",))),  # one word: nothing to be near
+        ("Re: Iraq 10:30", And((Word("Re:"), Word("Iraq"), Word("10:30")))),
+        ("Sadr?", Word("Sadr?")),  # a question mark at the end is punctuation
+        ("Sadr || Sistani && Najaf", And((Or((Word("Sadr"), Word("Sistani"))), Word("Najaf")))),
+        # A part written twice is searched once; nested groups of one kind are one group.
+        ("oil oil  oil", Word("oil")),
+        ("(a b) (b c)", And((Word("a"), Word("b"), Word("c")))),
+        ("a OR (b OR a)", Or((Word("a"), Word("b")))),
+        ("x (a OR -b)", And((Word("x"), Or((Word("a"), Not(Word("b"))))))),
+        ("x -(-a)", And((Word("x"), Not(Not(Word("a")))))),
     ],
 )
 def test_parse(query, tree):
@@ -62,6 +99,26 @@ def test_parse(query, tree):
         ('""', "empty phrase"),
         ("-Sadr", "only excludes words"),
         ("-Sadr -Sistani", "only excludes words"),
+        ("Al*ppo", "a wildcard (*) stands only at the end of a word"),
+        ("*ppo", "a wildcard (*) stands only at the end of a word"),
+        ("a*", "a wildcard needs at least 2 letters"),
+        ("Al?ppo", "single-letter wildcards (?) are not supported"),
+        ("Aleppo~", "fuzzy search (word~) is not supported"),
+        ("Aleppo~2", "fuzzy search (word~) is not supported"),
+        ("Aleppo^2", "boosts (word^2) are not supported"),
+        ("[1987 TO 1990]", "ranges ([a TO b]) are not supported"),
+        ('"Assad regime"~', "a proximity search needs a number"),
+        ('"Assad regime"~101', "at most ~100"),
+        ("foo:bar", "unknown field 'foo'"),
+        ("http://example.org", "unknown field 'http'"),
+        ("title:", "needs a word"),
+        ("title:-Sadr", "title: needs a word, a phrase or a group after it"),
+        ("(" * 330 + "Sadr" + ")" * 330, f"more than {MAX_DEPTH} deep"),
+        ("-(" * 248 + "a" + ")" * 248 + " b", f"more than {MAX_DEPTH} deep"),
+        (" ".join(f"w{i}" for i in range(101)), "the query has 101 words; the limit is 100"),
+        (" OR ".join(["common"] * 3 + [f"w{i}" for i in range(100)]), "the limit is 100"),
+        ("Sadr\x00", "control character"),
+        ("Sadr \udcff", "not valid UTF-8"),
     ],
 )
 def test_bad_queries_give_a_reason(query, message):
@@ -88,6 +145,9 @@ def test_a_query_of_exactly_the_limit_is_accepted():
         "(a b) c",
         "(a OR b) OR c",
         "al-Sadr Qur'an anti-US",
+        'Alep* title:Aleppo body:"Mahdi Army"~2 -title:(Sadr OR Sistani)',
+        "x (a OR -b) -(-c)",
+        'title:(a -b) "c d"~5',
     ],
 )
 def test_unparse_gives_text_that_parses_back_to_the_same_tree(query):

@@ -55,9 +55,8 @@ def search_url(
 def toggle_source_url(query: dict[str, object], name: str) -> str:
     """The search with source ``name`` chosen, or no longer chosen if it was."""
     chosen = list(query.get("source") or [])  # type: ignore[call-overload]
-    folded = [s.casefold() for s in chosen]
-    if name.casefold() in folded:
-        del chosen[folded.index(name.casefold())]
+    if name in chosen:
+        chosen.remove(name)
     else:
         chosen.append(name)
     return search_url(query, sources=chosen)

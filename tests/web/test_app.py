@@ -246,7 +246,7 @@ def test_zero_results_page_helps(fakes_client):
     html = fakes_client.get("/search", params={"q": "Mosul Latakia"}).text
     text = plain(html)
     assert "0 results for Mosul Latakia" in text
-    assert "Every spelling we know of was tried" in text
+    assert "No article has all of these words, in any spelling we know" in text
     assert "With fewer words: Latakia (36 results)" in text
     for other in data["fewer_words"]:
         assert f'href="/search?q={other["q"]}"' in html
@@ -255,15 +255,22 @@ def test_zero_results_page_helps(fakes_client):
 def test_zero_results_under_filters_offer_to_remove_them(fakes_client):
     params = {"q": "Latakia", "source": "tass", "from": "2011"}
     data = fakes_client.get("/api/search", params=params).json()
-    assert data["total"] == 0 and data["without_filters"] == 36
+    assert data["total"] == 0 and data["without_filters"]["total"] == 36
+    elsewhere = data["without_filters"]
+    assert sum(elsewhere["years"].values()) + elsewhere["undated"] == 36
     html = fakes_client.get("/search", params=params).text
-    assert "Remove the date and source filters (36 results)" in plain(html)
+    text = plain(html)
+    assert "No articles match “Latakia” under these filters" in text
+    assert (
+        f"Without the date and source filters, 36 articles match, dated {elsewhere['spans']}"
+        in text
+    )
     assert 'href="/search?q=Latakia"' in html
 
 
 def test_zero_results_for_unknown_words(fakes_client):
     text = plain(fakes_client.get("/search", params={"q": "Zqxvw"}).text)
-    assert "None of these words appears in the archive" in text
+    assert "No article has this word, in any spelling we know" in text
 
 
 # Articles ---------------------------------------------------------------------------------------

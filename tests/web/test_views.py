@@ -36,7 +36,9 @@ def test_search_url_keeps_the_state_and_leaves_out_defaults(echo, changes, url):
 
 def test_toggling_a_source_adds_or_removes_it_and_goes_back_to_page_one():
     assert toggle_source_url(query(), "AP") == "/search?q=Sadr&source=AP"
-    assert toggle_source_url(query(source=["ap", "Rudaw"]), "AP") == "/search?q=Sadr&source=Rudaw"
+    assert toggle_source_url(query(source=["AP", "Rudaw"]), "AP") == "/search?q=Sadr&source=Rudaw"
+    # Sources are told apart by case (an archive may hold "Reuters" and "reuters").
+    assert toggle_source_url(query(source=["ap"]), "AP") == "/search?q=Sadr&source=ap&source=AP"
 
 
 def test_article_url_escapes_the_id_and_carries_the_query():
