@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from search import store
+from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.corpus import Skip
 from search.engine import Engine
 from search.errors import SearchError
@@ -81,10 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="search the index",
         description=(
-            'All words are required; "quoted phrases" match in sequence (in any spelling); '
-            "-word excludes; OR matches either side; ( ) groups. Quote the whole query for the "
-            "shell: news-search query 'Sadr -Sairoon'. An empty query ('') lists every article "
-            "that passes the filters, newest first."
+            'All words are required; "quoted phrases" match in sequence (in any spelling), '
+            '"a b"~3 with up to 3 words between; -word excludes; OR matches either side; ( ) '
+            "groups; Alep* matches words beginning so; title:word and body:word search one "
+            "field. Quote the whole query for the shell: news-search query 'Sadr -Sairoon'. An "
+            "empty query ('') lists every article that passes the filters, newest first."
         ),
     )
     p.add_argument("text", nargs="+", metavar="TEXT", help="the query")
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this source (repeat for several)",
+        help="only this source; else every source differing from it only in case (repeatable)",
     )
     p.add_argument(
         "--exact",
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
+    _budget_option(p)
 
     p = commands.add_parser(
         "analyze",
@@ -153,7 +156,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="server processes, each with its own searcher (default: 1)",
     )
+    _budget_option(p)
     return parser
+
+
+def _budget_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--budget",
+        type=_seconds,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=(
+            f"seconds a search may take before it is refused (default: {DEFAULT_SECONDS:g}; "
+            "0 for no limit)"
+        ),
+    )
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= seconds <= 3600 or seconds != seconds:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 3600 seconds, not {value}")
+    return seconds
 
 
 def _version() -> str:
@@ -236,7 +263,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         sources=args.source,
         exact=args.exact,
     )
-    with Engine(index_dir) as engine:
+    with Engine(index_dir, budget=args.budget) as engine:
         response = engine.search(request)
     if args.json:
         print(json.dumps(response.to_json(), ensure_ascii=False))
@@ -305,6 +332,7 @@ def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
     from web import server  # the server is needed by this command only
 
     os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
+    os.environ[ENV_BUDGET] = str(args.budget)
     print(
         f"{PROG}: serving {documents:,} articles from {index_dir} on "
         f"http://{args.host}:{args.port} (Ctrl-C to stop)",

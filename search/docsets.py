@@ -28,6 +28,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
+from search.budget import UNLIMITED
+
 #: Phrases whose documents are kept (the most recent).
 PHRASES_KEPT = 32
 #: Document numbers kept in the cache of term sets, over all terms: about 65 bytes each, so
@@ -52,6 +54,8 @@ class DocSets:
         # score its page (scoring_query).
         self._phrases: OrderedDict[_Slots, frozenset[int]] = OrderedDict()
         self._cached_ids = 0
+        #: The deadline of the search under way (the engine sets it for each search).
+        self.budget = UNLIMITED
 
     def docs(self, query: wq.Query) -> frozenset[int]:
         """The live documents ``query`` matches: what ``docs_for_query`` yields, as a set."""
@@ -114,6 +118,11 @@ class DocSets:
             return type(q)([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
         return q
 
+    def among(self, q: wq.Query, docs: Iterable[int]) -> wq.Query:
+        """``q`` kept to ``docs``, which lead: Whoosh's matchers skip to each of them rather
+        than step through every posting of their terms (the same scores)."""
+        return _Within(q, self._by_leaf(docs))
+
     def _by_leaf(self, docs: Iterable[int]) -> dict[int, list[int]]:
         """``docs`` in each leaf reader's own numbers, ascending, by the reader's id()."""
         found: dict[int, list[int]] = {}
@@ -130,6 +139,7 @@ class DocSets:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
+        self.budget.check()
         found = self._live(self._postings(fieldname, text))
         if len(found) <= self._cache_limit:
             self._cache[key] = found
@@ -151,8 +161,13 @@ class DocSets:
             local = sorted(n - offset for n in candidates if offset <= n < end)
             if not local:
                 continue
-            positions = [_positions(reader, fieldname, list(slot), local) for slot in slots]
-            for doc in local:
+            positions = []
+            for slot in slots:
+                self.budget.check()
+                positions.append(_positions(reader, fieldname, list(slot), local))
+            for i, doc in enumerate(local):
+                if not i % 4096:
+                    self.budget.check()
                 if chain_exists([p.get(doc, ()) for p in positions], slop):
                     found.add(doc + offset)
         return found

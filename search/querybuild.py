@@ -24,6 +24,7 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM, NewsTokenizer, compound_form
+from search.budget import UNLIMITED, Budget
 from search.errors import QueryError
 from search.rules import bare_possessive, exact_form, fold, spelling_key
 from search.rules.fold import strip_possessive
@@ -119,10 +120,13 @@ class QueryBuilder:
     ``AndNot`` with ``Every`` for an exclusion that stands alone inside an ``Or``.
     """
 
-    def __init__(self, finder: VariantFinder, exact: bool = False) -> None:
+    def __init__(
+        self, finder: VariantFinder, exact: bool = False, budget: Budget = UNLIMITED
+    ) -> None:
         self.finder = finder
         self.reader = finder.reader
         self.exact = exact
+        self.budget = budget
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
@@ -217,6 +221,7 @@ class QueryBuilder:
         form = prefix_form(tokens[0].original)
         if len(form) < MIN_PREFIX:
             raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before it")
+        self.budget.check()
         words = {tokens[0].exact}
         for f in fields:
             for raw in self.reader.expand_prefix(f, form):
@@ -239,6 +244,7 @@ class QueryBuilder:
         """The accepted spellings of a token other than its own, recorded for the response."""
         if token.article:
             return []
+        self.budget.check()
         if positive:
             self.terms.exact.add(token.exact)
             self.terms.spellings.add(token.exact)

@@ -91,7 +91,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "spellings": {
                 "type": "object",
                 "additionalProperties": _INT,
-                "description": "spellings of the query's words in the index: articles using each",
+                "description": (
+                    "each spelling searched (typed or reached) that the matches write: how many "
+                    "of the matches, under every filter, write it"
+                ),
             },
             "sources": {
                 "type": "object",
@@ -108,9 +111,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "when nothing matched: the query with one part left out",
             },
             "without_filters": {
-                "type": ["integer", "null"],
-                "description": "when nothing matched under filters: the total without them",
+                "oneOf": [{"$ref": "#/components/schemas/Coverage"}, {"type": "null"}],
+                "description": "when nothing matched under filters: the matches without them",
             },
+        }
+    ),
+    "Coverage": _object(
+        {
+            "total": _INT,
+            "years": {
+                "type": "object",
+                "additionalProperties": _INT,
+                "description": "matches dated in each year, by year",
+            },
+            "undated": _INT,
+            "spans": {**_STR, "description": "the years as runs, e.g. 1987, 2004-2005"},
         }
     ),
     "Article": _object(
