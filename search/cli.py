@@ -273,6 +273,9 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
+    for word in args.words:
+        if re.search("[\ud800-\udfff]", word):
+            raise SearchError(f"{word!r} is not valid UTF-8 text")
     with Engine(index_dir) as engine:
         report = engine.analyze(args.words)
     if args.json:

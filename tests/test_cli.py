@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -589,3 +591,25 @@ def test_commands_never_write_to_an_index_they_only_read(run_cli, tmp_path, seed
     for command in (["query", "Sadr"], ["info"], ["analyze", "Sadr"]):
         assert run_cli(command[0], "--index", copy, *command[1:]).returncode == 0
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "--json", b"\xff\xfe"],
+        ["query", "--json", "--source", b"\xffx", "Sairun"],
+        ["query", "--json", "--from", b"\xff", "Sairun"],
+        ["analyze", "--json", b"Sair\xffun"],
+    ],
+)
+def test_bytes_that_are_not_utf8_get_a_message_and_valid_json(seeds_index, args):
+    # The command line can carry any bytes; what --json prints must stay valid UTF-8 JSON.
+    done = subprocess.run(
+        [sys.executable, "-m", "search", *args, "--index", str(seeds_index)],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    error = json.loads(done.stdout.decode("utf-8"))
+    assert error["ok"] is False and error["status"] == 400
