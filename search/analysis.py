@@ -45,11 +45,12 @@ LETTER = rf"(?:[^\W_]|{_MARKS})"
 #: A run of such characters: the same strings as LETTER+, matched run by run (faster in re).
 _LETTERS = rf"(?:[^\W_]+|{_MARKS}+)+"
 _WORD = rf"{_LETTERS}(?:[{APOSTROPHES}]{_LETTERS})*"
-#: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
+#: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad"),
+#: or but an ayn or hamza mark after the hyphen ("al-'Abadi", "ash-Sha'bi").
 #: Group 1 holds the hyphenated parts after the first word (empty for a single word).
-COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}]{_WORD})*)")
+COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}][{APOSTROPHES}]?{_WORD})*)")
 #: The same compounds, without the group (so that ``findall`` returns whole compounds).
-_COMPOUND_FLAT_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
+_COMPOUND_FLAT_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}][{APOSTROPHES}]?{_WORD})*")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
@@ -159,6 +160,21 @@ def spelling_term(key: str, exact: str) -> str:
     return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
 
 
+#: The ``spellings`` field's term for a word written in capitals that does not look like a name
+#: in small letters ("ASAD", "PRICE"): a headline's capitals say nothing of whether a word is a
+#: name, so its uses are left out of the share written as a name (search.variants).
+CAPS_MARK = "\x1f"
+
+
+def caps_term(word: str) -> str | None:
+    """The capitals term of a word written in capitals (two letters or more) that is no name by
+    its letters, else None."""
+    if sum(c.isalpha() for c in word) > 1 and word.isupper() and word.lower() != word:
+        exact = exact_form(word)
+        return CAPS_MARK + exact if exact else None
+    return None
+
+
 def _name_term(word: str) -> str | None:
     """The ``spellings`` term of one word written as a name, or None when it has no key."""
     key = spelling_key(word)
@@ -174,7 +190,13 @@ class SpellingFilter(_Stateless, Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            if t.article or not is_name_like(t.original):
+            if t.article:
+                continue
+            if not is_name_like(t.original):
+                caps = caps_term(t.original)
+                if caps:
+                    t.text = caps
+                    yield t
                 continue
             term = _name_term(t.original)
             compound = t.compound
@@ -200,7 +222,7 @@ def compound_spelling_terms(compound: str) -> tuple[str, ...]:
     by the tokenizer in any text: no term depends on the words around the compound."""
     if not _HYPHENATED(compound):
         # One word (nearly every compound): what SpellingFilter makes of its one token.
-        term = _name_term(compound) if is_name_like(compound) else None
+        term = _name_term(compound) if is_name_like(compound) else caps_term(compound)
         return (term,) if term else ()
     return tuple(t.text for t in _SPELLING(_TOKENIZER(compound)))
 

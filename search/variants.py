@@ -36,21 +36,19 @@ from functools import lru_cache
 
 from whoosh.reading import IndexReader
 
-from search.analysis import SPELLING_SEP, spelling_term
+from search.analysis import CAPS_MARK, SPELLING_SEP, spelling_term
 from search.rules import (
     alias_keys,
     bare_possessive,
-    exact_form,
     is_name_like,
     keys_match,
     skeleton,
     spelling_key,
 )
-from search.rules.aliases import alias_groups
 from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
-from search.rules.key import can_vary
+from search.rules.key import ARTICLES, can_vary
 
 #: A spelling counts as a name when at least this share of its uses are written name-like.
 NAME_SHARE = 0.5
@@ -158,6 +156,11 @@ class VariantFinder:
             self.reader.doc_frequency("body", text), self.reader.doc_frequency("title", text)
         )
 
+    def caps_uses(self, text: str) -> int:
+        """Uses of an exact-word term written in capitals by a word that is no name by its
+        letters ("ASAD" in a headline): evidence neither way."""
+        return int(self.reader.frequency("spellings", CAPS_MARK + text))
+
     def _name_uses(self, text: str, key: str) -> int:
         return int(self.reader.frequency("spellings", spelling_term(key, text)))
 
@@ -165,16 +168,20 @@ class VariantFinder:
         if "-" in text:
             # A hyphenated compound is searched as a phrase of its parts: every part must be a
             # name of its own, or "A-Man" would turn into the phrase "a man".
+            # An article inside the compound ("Abd-al") is no name of its own, nor an ordinary
+            # word: it is not judged.
             parts = [
                 self._judge(
                     part, spelling_key(part), tier, self._name_uses(part, spelling_key(part))
                 )
                 for part in text.split("-")
+                if part not in ARTICLES
             ]
             ordinary = [p.text for p in parts if not p.accepted]
             why = f"ordinary parts: {', '.join(ordinary)}" if ordinary else "all parts are names"
             return Spelling(text, key, tier, name_uses, name_uses, not ordinary, why)
-        uses = self.uses(text)
+        # Uses in a headline's capitals tell nothing: they are left out.
+        uses = max(self.uses(text) - self.caps_uses(text), name_uses)
         if is_name_like(text):
             accepted, why = True, "spelled like a transliteration"
         elif uses and name_uses >= NAME_SHARE * uses:
@@ -252,21 +259,15 @@ class VariantFinder:
             if spelling.accepted:
                 spelling = self._compare_company(exact, spelling)
             found[text] = spelling
-        aliases = alias_keys(key)
-        if aliases:
-            for spellings, _why in alias_groups():
-                for written in spellings:
-                    text = exact_form(written)
-                    alias_key = spelling_key(written)
-                    if (
-                        alias_key in aliases
-                        and text != exact
-                        and text not in found
-                        and self.uses(text)
-                    ):
-                        found[text] = self._judge(
-                            text, alias_key, "alias", self._name_uses(text, alias_key)
-                        )
+        # An alias joins keys: every spelling of the index with the key of a member of the
+        # query's alias group is reached (Ramadhan through Ramadan's key, for Ramazan).
+        for alias_key in sorted(alias_keys(key)):
+            for raw in self.reader.expand_prefix("spellings", skeleton(alias_key) + SPELLING_SEP):
+                _, candidate, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
+                if candidate == alias_key and text != exact and text not in found:
+                    found[text] = self._judge(
+                        text, candidate, "alias", self._name_uses(text, candidate)
+                    )
         self._add_bare_possessives(exact, found)
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))

@@ -10,7 +10,8 @@ about a sound or a writing habit, never about a particular name:
   is not part of the name; other hyphenated parts are joined;
 - ``Abd`` + the article (Abdul, Abdel, Abdol, Abd-al) is one name element: ``abdu``; a final
   ``-allah``/``-ullah``/``-ollah`` (the name of God in theophoric names) is one element: ``-ulla``;
-- consonants: ``q`` -> ``k``, ``ph`` -> ``f``, ``dh`` -> ``d``, ``gh`` -> ``g``, ``zh``/``dj``
+- consonants: a ``u`` written after ``g`` before e/i to keep it hard is dropped (Naguib,
+  Guevara), ``q`` -> ``k``, ``ph`` -> ``f``, ``dh`` -> ``d``, ``gh`` -> ``g``, ``zh``/``dj``
   -> ``j`` (Persian nezhad/nejad, French Hadj), ``ck`` -> ``k``, ``c`` -> ``s`` before e/i/y and
   ``k`` elsewhere (``ch`` kept), a non-initial ``x`` -> ``kh`` (Kurdish Zaxo);
 - long vowels written double or as digraphs: ``ee`` -> ``i``, ``oo``/``ou`` -> ``u``, then every
@@ -234,6 +235,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, repl in (
         (r"(?<=[aeiou])h'", "'"),  # Khameneh'i -> Khamene'i
         (r"[^a-z]+", ""),  # ayn, hamza, apostrophes, digits
+        (r"gu(?=[eiy])", "g"),  # a u that keeps g hard before e or i: Naguib, Guevara
         (r"^abd[aeiou](?=[^aeiou])", "abdu"),  # Abdul/Abdel/Abdol/Abdal
         (r"(?<=[^aeiou])[aeiou]ll[aeiou]h?$", "ulla"),  # -allah/-ullah/-ollah
         (r"(?<=.)x", "kh"),
