@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from search import store
 from search.budget import DEFAULT_SECONDS, ENV_BUDGET
@@ -37,8 +37,22 @@ def _index_dir(value: str) -> Path:
     return Path(value).expanduser()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors also print the JSON error object when the
+    command line asks for --json (a query that starts with -, an option without its value)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            error = SearchError(f"{self.prog}: {message}")
+            print(json.dumps(error.to_json()))
+        super().error(message)
+
+
+def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
+    _Parser.json_errors = json_errors
+    common = _Parser(add_help=False)
     common.add_argument(
         "--index",
         metavar="DIR",
@@ -46,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"index directory (default: ${store.ENV_INDEX}, else the project's index/ folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description=(
             "Search news archives and find every spelling of a name: Sairoon, Sairun and "
@@ -54,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     p = commands.add_parser(
         "index",
@@ -193,7 +209,8 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(json_errors="--json" in argv).parse_args(argv)
     index_dir = args.index or store.default_index_dir()
     try:
         handler = {

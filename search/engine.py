@@ -369,7 +369,11 @@ class Engine:
         node = parse_query(q) if q.strip() else None
         if node is not None:
             builder.build(node)
-        fields = self._searcher.document(id=article_id)
+        fields = (
+            None
+            if re.search("[\ud800-\udfff]", article_id)
+            else (self._searcher.document(id=article_id))
+        )
         if fields is None:
             raise NotFound(f"no article has the id {article_id!r}")
         title = fields.get("title", "")

@@ -349,7 +349,7 @@ def test_an_empty_query_lists_the_newest_articles_under_the_filters(run_cli, fak
         (["-"], "-"),
         (["Sadr", "--from", "2020-13-01"], "from: '2020-13-01' is not a real date"),
         (["Sadr", "--to", "yesterday"], "to must be a date like"),
-        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018) is after to (2017)"),
+        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018-01-01) is after to (2017-12-31)"),
         (["Sadr", "--page", "0"], "page must be between 1 and 10,000, not 0"),
         (["Sadr", "--page", "abc"], "page must be a whole number, not 'abc'"),
         (["Sadr", "--page", "999"], "page 999 is past the last page of results"),

@@ -11,7 +11,7 @@ from typing import Any
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
 from web.params import ARTICLE_PARAMS, SEARCH_PARAMS
 
-_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "q": {"type": "string", "maxLength": 1000},
     "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
@@ -20,7 +20,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "from": _DATE,
     "to": _DATE,
     "source": {"type": "array", "items": {"type": "string"}},
-    "exact": {"type": "boolean", "default": False},
+    "exact": {"type": "string", "pattern": "^(?i:1|true|0|false)?$", "default": "0"},
 }
 
 
@@ -222,7 +222,11 @@ def openapi_spec() -> dict[str, Any]:
             "/api/info": {
                 "get": {
                     "summary": "The archive: articles, sources, date range, size, versions",
-                    "responses": {"200": _json("Info", "the archive"), "503": _UNAVAILABLE},
+                    "responses": {
+                        "200": _json("Info", "the archive"),
+                        "400": _json("Error", "a parameter was given: it takes none"),
+                        "503": _UNAVAILABLE,
+                    },
                 }
             },
             "/healthz": {
@@ -260,7 +264,11 @@ def openapi_spec() -> dict[str, Any]:
                 "get": {
                     "summary": "Article page (JSON twin: /api/articles/{id})",
                     "parameters": article_params,
-                    "responses": {"200": _html("the article"), "404": _html("not found")},
+                    "responses": {
+                        "200": _html("the article"),
+                        "400": _html("the reason"),
+                        "404": _html("not found"),
+                    },
                 }
             },
         },
