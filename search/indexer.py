@@ -5,10 +5,14 @@ changed ones re-indexed, unchanged ones left alone, and articles that came from 
 but are no longer there are removed. Everything happens in one Whoosh writer and becomes visible
 at one commit, so an interrupted run (Ctrl-C, ``kill -9``) leaves the last committed index as it
 was. ``rebuild`` replaces every segment at that same single commit.
+
+A file that cannot be read, or stops being readable, is reported and its articles already in the
+index are kept: only a file that was read can tell which of them are gone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing.util
@@ -16,6 +20,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,8 +244,30 @@ def index_corpus(
         ) from None
 
     seen: dict[str, str] = {}
+    unread = _Unread(existing)
+    roots = [p.resolve() for p in paths]
+    meta = store.read_meta(index_dir)
+    now = store.now_iso()
+    new_meta = store.IndexMeta(
+        analyzer_version=ANALYZER_VERSION,
+        built_at=now if clear or meta is None else meta.built_at,
+        updated_at=now,
+        paths=sorted({*(meta.paths if meta and not clear else []), *map(str, roots)}),
+    )
+
+    def skip(record: Skip) -> None:
+        if record.unread:
+            record = unread.add(record)
+        summary.skipped += 1
+        if strict:
+            raise StrictSkipError(f"{record} (--strict: nothing was committed)")
+        if on_skip:
+            on_skip(record)
+
     try:
         progress.phase("analysing", total)
+        for problem in corpus.problems:
+            skip(problem)
         for path in corpus.files:
             for record in read_file(path):
                 progress.advance()
@@ -251,17 +278,12 @@ def index_corpus(
                         f"duplicate id {record.id!r} (first read at {seen[record.id]})",
                     )
                 if isinstance(record, Skip):
-                    summary.skipped += 1
-                    if strict:
-                        raise StrictSkipError(f"{record} (--strict: nothing was committed)")
-                    if on_skip:
-                        on_skip(record)
+                    skip(record)
                     continue
                 seen[record.id] = f"{record.origin}:{record.line}"
                 _index_article(writer, record, existing, summary, variants)
-        roots = [p.resolve() for p in paths]
         for doc_id, (_, origin) in existing.items():
-            if doc_id not in seen and _covered(origin, roots):
+            if doc_id not in seen and _covered(origin, roots) and not unread.covers(origin):
                 writer.delete_by_term("id", doc_id)
                 summary.removed += 1
         progress.phase("committing and merging")
@@ -275,21 +297,34 @@ def index_corpus(
     finally:
         progress.close()
 
-    meta = store.read_meta(index_dir)
-    now = store.now_iso()
-    store.write_meta(
-        index_dir,
-        store.IndexMeta(
-            analyzer_version=ANALYZER_VERSION,
-            built_at=now if clear or meta is None else meta.built_at,
-            updated_at=now,
-            paths=sorted({*(meta.paths if meta and not clear else []), *map(str, roots)}),
-        ),
-    )
+    store.write_meta(index_dir, new_meta)
     with ix.reader() as reader:
         summary.documents = reader.doc_count()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+class _Unread:
+    """The files and directories that could not be read, whose indexed articles are kept."""
+
+    def __init__(self, existing: dict[str, tuple[bytes, str]]) -> None:
+        self.paths: list[Path] = []
+        self.origins = Counter(origin for _, origin in existing.values())
+
+    def add(self, skip: Skip) -> Skip:
+        """Note ``skip``'s file as unread; the skip, saying how many articles are kept."""
+        path = Path(skip.origin)
+        self.paths.append(path)
+        kept = sum(n for origin, n in self.origins.items() if _covered(origin, [path]))
+        if not kept:
+            return skip
+        kept_text = "the article indexed from it is kept"
+        if kept > 1:
+            kept_text = f"the {kept:,} articles indexed from it are kept"
+        return dataclasses.replace(skip, reason=f"{skip.reason}; {kept_text}")
+
+    def covers(self, origin: str) -> bool:
+        return bool(self.paths) and _covered(origin, self.paths)
 
 
 def _index_article(
