@@ -6,6 +6,11 @@ but are no longer there are removed. Everything happens in one Whoosh writer and
 at one commit, so an interrupted run (Ctrl-C, ``kill -9``) leaves the last committed index as it
 was. ``rebuild`` replaces every segment at that same single commit.
 
+Whoosh writes the table of contents of a new generation atomically (a file renamed into place);
+the metadata beside it (:mod:`search.store`) is recorded for that generation before it is
+written, so a run killed at any moment leaves either the last commit or the new one, each with
+its metadata.
+
 A file that cannot be read, or stops being readable, is reported and its articles already in the
 index are kept: only a file that was read can tell which of them are gone.
 """
@@ -287,6 +292,9 @@ def index_corpus(
                 writer.delete_by_term("id", doc_id)
                 summary.removed += 1
         progress.phase("committing and merging")
+        # The metadata of the generation about to be written, for a run killed between the
+        # commit and the metadata's own update (store.read_meta).
+        store.write_pending_meta(index_dir, new_meta, writer.generation)
         if clear:
             writer.commit(mergetype=CLEAR)
         else:
