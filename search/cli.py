@@ -11,7 +11,9 @@ import html
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -214,6 +216,10 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
         progress=progress,
         on_skip=report,
     )
+    # Committed: a Ctrl-C from here on cannot undo the run, and must not say "nothing was
+    # committed" (index_corpus ignores one that comes during the commit itself).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda signum, frame: None)
     if len(skips) > MAX_SKIP_LINES:
         print(f"... and {len(skips) - MAX_SKIP_LINES:,} more skipped records", file=sys.stderr)
     for path in summary.ignored:

@@ -9,7 +9,8 @@ was. ``rebuild`` replaces every segment at that same single commit.
 Whoosh writes the table of contents of a new generation atomically (a file renamed into place);
 the metadata beside it (:mod:`search.store`) is recorded for that generation before it is
 written, so a run killed at any moment leaves either the last commit or the new one, each with
-its metadata.
+its metadata. A Ctrl-C that comes once the new generation is on disk is ignored: the run is
+committed, and ends as it would have.
 
 A file that cannot be read, or stops being readable, is reported and its articles already in the
 index are kept: only a file that was read can tell which of them are gone.
@@ -17,6 +18,7 @@ index are kept: only a file that was read can tell which of them are gone.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType, TracebackType
 
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import CLEAR, IndexWriter
@@ -190,7 +193,53 @@ def _cancel(writer: IndexWriter) -> None:
         queue = getattr(writer, name, None)
         if queue is not None:
             queue.cancel_join_thread()
-    writer.cancel()
+    if not writer.is_closed:  # an interrupted commit has already released the writer
+        writer.cancel()
+
+
+class _CommitInterrupts:
+    """While a run commits: a Ctrl-C cancels it until the new generation is on disk, and is
+    ignored after, so that an interrupt that reports "nothing was committed" is never late.
+
+    Python runs signal handlers in the main thread between two steps of it, the one that writes
+    the table of contents: the generation on disk tells exactly which side of the commit the
+    interrupt came.
+    """
+
+    def __init__(self, index_dir: Path, generation: int) -> None:
+        self.index_dir = index_dir
+        self.generation = generation
+        self.previous: object = None
+        self.main = threading.current_thread() is threading.main_thread()
+
+    def committed(self) -> bool:
+        return store.committed_generation(self.index_dir) >= self.generation
+
+    def __enter__(self) -> _CommitInterrupts:
+        if self.main:
+            self.previous = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self.committed():
+            return
+        if callable(self.previous):
+            self.previous(signum, frame)  # Python's own raises KeyboardInterrupt
+        elif self.previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.main:
+            return
+        # An interrupt received just before the handler is put back runs it as soon as it is:
+        # too late to matter, since the commit is over (an error that ended it goes on).
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
 
 
 def _existing(ix: FileIndex) -> dict[str, tuple[bytes, str]]:
@@ -295,20 +344,27 @@ def index_corpus(
         # The metadata of the generation about to be written, for a run killed between the
         # commit and the metadata's own update (store.read_meta).
         store.write_pending_meta(index_dir, new_meta, writer.generation)
-        if clear:
-            writer.commit(mergetype=CLEAR)
-        else:
-            writer.commit()
     except BaseException:
         _cancel(writer)
-        raise
-    finally:
         progress.close()
+        raise
 
-    store.write_meta(index_dir, new_meta)
-    with ix.reader() as reader:
-        summary.documents = reader.doc_count()
-    summary.seconds = time.monotonic() - started
+    with _CommitInterrupts(index_dir, writer.generation) as interrupts:
+        try:
+            if clear:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
+        except BaseException:
+            if not interrupts.committed():
+                _cancel(writer)
+            raise
+        finally:
+            progress.close()
+        store.write_meta(index_dir, new_meta)
+        with ix.reader() as reader:
+            summary.documents = reader.doc_count()
+        summary.seconds = time.monotonic() - started
     return summary
 
 

@@ -260,3 +260,42 @@ def test_update_killed_between_commit_and_metadata_has_the_new_commits_metadata(
     # The batch's path is in the metadata read: that of the generation the index holds.
     assert _assert_consistent(index_dir, tmp_path, {BASE + BATCH: [base, batch]}) == BASE + BATCH
     _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
+
+
+# Ctrl-C -----------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_as_the_commit_begins_exits_130_and_commits_nothing(index_dir, tmp_path, corpus):
+    base, batch = corpus
+    run = Run.start(index_dir, base, batch, procs=2)
+    run.wait_for_phase("committing and merging")
+    run.proc.send_signal(signal.SIGINT)
+    returncode, output = run.finish()
+
+    assert returncode == 130, output
+    assert "interrupted: nothing was committed" in output
+    assert "Traceback" not in output
+    _assert_no_process_left(batch)
+    assert _assert_consistent(index_dir, tmp_path, {BASE: [base]}) == BASE
+    _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
+
+
+def test_ctrl_c_once_the_new_generation_is_written_is_ignored(index_dir, tmp_path, corpus):
+    # Held in the window between Whoosh's commit and the metadata, the run is committed: a
+    # Ctrl-C then must not end it saying "nothing was committed" (it did, with exit status 130).
+    base, batch = corpus
+    generation = store.committed_generation(index_dir)
+    os.mkfifo(index_dir / META_TMP)
+    run = Run.start(index_dir, base, batch)
+    run.wait_for(lambda: store.committed_generation(index_dir) > generation, "committed")
+    run.proc.send_signal(signal.SIGINT)
+    time.sleep(1.0)
+    alive = run.proc.poll() is None
+    run.proc.send_signal(signal.SIGKILL)
+    returncode, output = run.finish()
+    (index_dir / META_TMP).unlink()
+
+    assert alive, f"the run ended on the Ctrl-C (exit status {returncode}): {output}"
+    assert "nothing was committed" not in output
+    assert _assert_consistent(index_dir, tmp_path, {BASE + BATCH: [base, batch]}) == BASE + BATCH
+    _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
