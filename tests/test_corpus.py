@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from search.corpus import (
+    MAX_ID_LENGTH,
     MAX_RECORD_BYTES,
     Article,
     Skip,
@@ -580,3 +581,9 @@ def test_find_files_refuses_a_named_path_that_is_neither_file_nor_directory(tmp_
     os.mkfifo(tmp_path / "pipe.jsonl")
     with pytest.raises(CorpusError, match="not a regular file or a directory"):
         find_files([tmp_path / "pipe.jsonl"])
+
+
+def test_the_readme_states_the_limits_the_readers_enforce():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"up to {MAX_ID_LENGTH} characters" in readme
+    assert f"over {MAX_RECORD_BYTES // 2**20} MiB" in readme
