@@ -1,7 +1,8 @@
 """Crash safety: `news-search index` runs killed at random moments, and what each leaves.
 
-    python bench/crash.py [--kills 20] [--commit-kills 6] [--sigints 5] [--procs 1 2]
-                          [--base 100] [--corpus FILE] [--seed 20200109] [--json FILE]
+    python bench/crash.py [--kills 20] [--commit-kills 6] [--toc-kills 2] [--sigints 5]
+                          [--toc-sigints 1] [--procs 1 2] [--base 100] [--corpus FILE]
+                          [--seed 20200109] [--json FILE]
 
 As SQLite and Lucene test themselves: a base index of --base articles of the corpus
 (fakes.jsonl by default, copied into a temporary folder at run time), and runs that add the
@@ -9,8 +10,11 @@ rest of it, each on a fresh copy of the base index, so that the old commit and t
 differ in count. Two unkilled runs per --procs measure how long a run takes and when its phase
 "committing and merging" begins (read from its progress line, on a terminal of its own). Then,
 for each --procs, --kills runs are killed with SIGKILL at a moment drawn (seeded) uniformly
-over the measured run, --commit-kills of them over its commit phase alone so that several land
-there, and --sigints runs get a Ctrl-C (SIGINT) at a moment drawn over the whole run.
+over the measured run, except --commit-kills of them, drawn over the measured length of the
+commit phase from the moment the run's progress line says it began, so that several land there,
+and --toc-kills, sent the moment the new generation's table of contents appears (the window
+before the metadata is updated); and --sigints runs get a Ctrl-C (SIGINT) at a moment drawn over
+the whole run, --toc-sigints of them as the new generation appears.
 
 After each: no writer process may be left; the index must open (`news-search info --json`
 exits 0) with exactly the old commit's count or the new one's, with the metadata of that
@@ -138,11 +142,24 @@ def processes_using(path: Path) -> int:
     return found
 
 
+#: How the moment of a signal is drawn: uniformly over the measured run, from its start; over
+#: the measured commit phase, from when the run's progress says it began; or the moment the new
+#: generation's table of contents appears (the window before the metadata is updated).
+WHOLE_RUN, COMMIT_PHASE, NEW_GENERATION = "whole run", "commit phase", "new generation"
+
+
+@dataclass(frozen=True)
+class Moment:
+    drawn: str
+    seconds: float = 0.0  # after the start (whole run) or after the commit began
+
+
 @dataclass
 class Outcome:
     run: int
     procs: int
     signal: str
+    drawn: str  # how the moment was chosen (see Moment)
     at_s: float  # when the signal was sent, seconds after the start
     at_share: float  # the same, as a share of the measured run
     phase: str  # the phase the run was in
@@ -165,7 +182,7 @@ def one_run(
     paths: list[Path],
     procs: int,
     sig: signal.Signals,
-    at: float,
+    moment: Moment,
     duration: float,
     counts: tuple[int, int],
 ) -> Outcome:
@@ -174,7 +191,17 @@ def one_run(
     shutil.copytree(base_index, index_dir)
     generation = store.committed_generation(index_dir)
     watched = Watched.start(index_dir, paths, procs)
-    while time.monotonic() - watched.started < at and watched.proc.poll() is None:
+
+    def due() -> bool:
+        elapsed = time.monotonic() - watched.started
+        if moment.drawn == WHOLE_RUN:
+            return elapsed >= moment.seconds
+        if moment.drawn == COMMIT_PHASE:
+            begun = watched.phases.get("committing and merging")
+            return begun is not None and elapsed >= begun + moment.seconds
+        return store.committed_generation(index_dir) > generation
+
+    while not due() and watched.proc.poll() is None:
         time.sleep(0.001)
     sent = time.monotonic() - watched.started
     phase = watched.phase()
@@ -223,6 +250,7 @@ def one_run(
         run=number,
         procs=procs,
         signal=sig.name,
+        drawn=moment.drawn,
         at_s=round(sent, 3),
         at_share=round(sent / duration, 3),
         phase=phase,
@@ -281,7 +309,9 @@ def run(
     procs_list: list[int],
     kills: int,
     commit_kills: int,
+    toc_kills: int,
     sigints: int,
+    toc_sigints: int,
     seed: int,
 ) -> dict[str, object]:
     rng = random.Random(seed)
@@ -302,12 +332,26 @@ def run(
         for procs in procs_list:
             timing = timings[procs] = measure(base_index, work, paths, procs)
             duration, commit = timing["duration_s"], timing["commit_from_s"]
-            plan = [(signal.SIGKILL, rng.uniform(0, duration)) for _ in range(kills - commit_kills)]
-            plan += [(signal.SIGKILL, rng.uniform(commit, duration)) for _ in range(commit_kills)]
-            plan += [(signal.SIGINT, rng.uniform(0, duration)) for _ in range(sigints)]
-            for sig, at in plan:
+            whole = kills - commit_kills - toc_kills
+            plan = [
+                *(
+                    (signal.SIGKILL, Moment(WHOLE_RUN, rng.uniform(0, duration)))
+                    for _ in range(whole)
+                ),
+                *(
+                    (signal.SIGKILL, Moment(COMMIT_PHASE, rng.uniform(0, duration - commit)))
+                    for _ in range(commit_kills)
+                ),
+                *((signal.SIGKILL, Moment(NEW_GENERATION)) for _ in range(toc_kills)),
+                *(
+                    (signal.SIGINT, Moment(WHOLE_RUN, rng.uniform(0, duration)))
+                    for _ in range(sigints - toc_sigints)
+                ),
+                *((signal.SIGINT, Moment(NEW_GENERATION)) for _ in range(toc_sigints)),
+            ]
+            for sig, moment in plan:
                 outcome = one_run(
-                    len(outcomes) + 1, base_index, work, paths, procs, sig, at, duration, counts
+                    len(outcomes) + 1, base_index, work, paths, procs, sig, moment, duration, counts
                 )
                 outcomes.append(outcome)
                 print(
@@ -338,6 +382,7 @@ def totals(outcomes: list[Outcome]) -> list[dict[str, object]]:
                 "signal": key[1],
                 "runs": len(group),
                 "in_commit_phase": sum("committing" in o.phase for o in group),
+                "after_new_generation": sum("new generation written" in o.phase for o in group),
                 "old": sum(o.commit == "old" for o in group),
                 "new": sum(o.commit == "new" for o in group),
                 "neither": sum(o.commit == "neither" for o in group),
@@ -358,17 +403,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--commit-kills", type=int, default=6, help="of them, drawn over the commit phase"
     )
+    parser.add_argument(
+        "--toc-kills", type=int, default=2, help="of them, as the new generation appears"
+    )
     parser.add_argument("--sigints", type=int, default=5, help="SIGINT runs per --procs")
+    parser.add_argument(
+        "--toc-sigints", type=int, default=1, help="of them, as the new generation appears"
+    )
     parser.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--base", type=int, default=100, help="articles of the base index")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--seed", type=int, default=20200109)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
-    if not 0 <= args.commit_kills <= args.kills:
-        parser.error("--commit-kills must be between 0 and --kills")
+    if (
+        min(args.commit_kills, args.toc_kills) < 0
+        or args.commit_kills + args.toc_kills > args.kills
+    ):
+        parser.error("--commit-kills and --toc-kills must add up to at most --kills")
+    if not 0 <= args.toc_sigints <= args.sigints:
+        parser.error("--toc-sigints must be between 0 and --sigints")
     figures = run(
-        args.corpus, args.base, args.procs, args.kills, args.commit_kills, args.sigints, args.seed
+        args.corpus,
+        args.base,
+        args.procs,
+        args.kills,
+        args.commit_kills,
+        args.toc_kills,
+        args.sigints,
+        args.toc_sigints,
+        args.seed,
     )
     old, new = figures["old_count"], figures["new_count"]
     for procs, timing in figures["timings"].items():
@@ -382,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             "run",
             "procs",
             "signal",
+            "drawn over",
             "at",
             "phase",
             "exit",
@@ -395,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                 o["run"],
                 o["procs"],
                 o["signal"],
+                o["drawn"],
                 f"{o['at_s']:.2f}s ({100 * o['at_share']:.0f}%)",
                 o["phase"],
                 o["exit_status"],
