@@ -136,7 +136,7 @@ def processes_using(path: Path) -> int:
     found = 0
     for proc in Path("/proc").iterdir():
         try:
-            found += str(path) in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            found += os.fsencode(path) in (proc / "cmdline").read_bytes()
         except OSError:
             continue
     return found
