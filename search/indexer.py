@@ -18,7 +18,6 @@ index are kept: only a file that was read can tell which of them are gone.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -144,20 +143,17 @@ def _never_committed(index_dir: Path) -> bool:
 
 
 def _writer(ix: FileIndex, procs: int) -> IndexWriter:
-    """A writer; with several processes, workers that leave Ctrl-C to this process."""
+    """A writer; with several processes, workers that leave Ctrl-C to this process.
+
+    Call it with SIGINT ignored (see index_corpus): Whoosh forks its workers while creating the
+    writer, and they inherit the ignored SIGINT, so an interrupt reaches only this process,
+    which cancels the run and stops them (no tracebacks). They also watch this process, so that
+    a kill -9 of it does not leave them blocked forever.
+    """
     if procs == 1:
         return NewsSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
-    # Whoosh forks its workers while creating the writer: they inherit the ignored SIGINT, so an
-    # interrupt reaches only this process, which cancels the run and stops them (no tracebacks);
-    # and they watch this process, so that a kill -9 of it does not leave them blocked forever.
     multiprocessing.util.register_after_fork(_WORKERS, _exit_with_parent)
-    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
+    return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
 
 
 class _Workers:
@@ -237,9 +233,12 @@ class _CommitInterrupts:
         if not self.main:
             return
         # An interrupt received just before the handler is put back runs it as soon as it is:
-        # too late to matter, since the commit is over (an error that ended it goes on).
-        with contextlib.suppress(KeyboardInterrupt):
+        # too late to matter, since the commit is over (an error that ended it goes on). No
+        # context manager here: entering and leaving one is a call, where it would run too.
+        try:  # noqa: SIM105 - contextlib.suppress would be such a call
             signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+        except KeyboardInterrupt:
+            pass
 
 
 def _existing(ix: FileIndex) -> dict[str, tuple[bytes, str]]:
@@ -290,13 +289,6 @@ def index_corpus(
 
     ix, clear = _open_for_writing(index_dir, rebuild)
     existing = {} if clear else _existing(ix)
-    try:
-        writer = _writer(ix, procs)
-    except LockError:
-        raise SearchError(
-            f"another `news-search index` is writing to {index_dir}; try again when it ends"
-        ) from None
-
     seen: dict[str, str] = {}
     unread = _Unread(existing)
     roots = [p.resolve() for p in paths]
@@ -318,7 +310,25 @@ def index_corpus(
         if on_skip:
             on_skip(record)
 
+    # Ctrl-C is ignored from the moment the writer starts until it is held where an interrupt
+    # cancels it: an interrupt in between would leave the writer processes of --procs waiting
+    # for work, and this process waiting for them at exit.
+    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
+        writer = _writer(ix, procs)
+    except BaseException as error:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+        if isinstance(error, LockError):
+            raise SearchError(
+                f"another `news-search index` is writing to {index_dir}; try again when it ends"
+            ) from None
+        raise
+    done = False
+    try:
+        if main:
+            signal.signal(signal.SIGINT, previous)
         progress.phase("analysing", total)
         for problem in corpus.problems:
             skip(problem)
@@ -344,27 +354,25 @@ def index_corpus(
         # The metadata of the generation about to be written, for a run killed between the
         # commit and the metadata's own update (store.read_meta).
         store.write_pending_meta(index_dir, new_meta, writer.generation)
-    except BaseException:
-        _cancel(writer)
-        progress.close()
-        raise
-
-    with _CommitInterrupts(index_dir, writer.generation) as interrupts:
-        try:
+        with _CommitInterrupts(index_dir, writer.generation):
             if clear:
                 writer.commit(mergetype=CLEAR)
             else:
                 writer.commit()
-        except BaseException:
-            if not interrupts.committed():
-                _cancel(writer)
-            raise
-        finally:
-            progress.close()
-        store.write_meta(index_dir, new_meta)
-        with ix.reader() as reader:
-            summary.documents = reader.doc_count()
-        summary.seconds = time.monotonic() - started
+            store.write_meta(index_dir, new_meta)
+            with ix.reader() as reader:
+                summary.documents = reader.doc_count()
+            summary.seconds = time.monotonic() - started
+            done = True
+    except BaseException as error:
+        if done and isinstance(error, KeyboardInterrupt):
+            # Received as the handler was put back, once all was done: too late to undo.
+            return summary
+        if store.committed_generation(index_dir) < writer.generation:
+            _cancel(writer)
+        raise
+    finally:
+        progress.close()
     return summary
 
 

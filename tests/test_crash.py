@@ -299,3 +299,23 @@ def test_ctrl_c_once_the_new_generation_is_written_is_ignored(index_dir, tmp_pat
     assert "nothing was committed" not in output
     assert _assert_consistent(index_dir, tmp_path, {BASE + BATCH: [base, batch]}) == BASE + BATCH
     _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
+
+
+def test_ctrl_c_held_just_before_the_commit_stops_the_writer_processes(index_dir, tmp_path, corpus):
+    # Held writing the metadata of the generation about to be committed: the last moment an
+    # interrupt cancels the run. The writer processes must be stopped, or this one waits for
+    # them at exit for ever.
+    base, batch = corpus
+    os.mkfifo(index_dir / f".{store.PENDING_META_FILE}.tmp")
+    run = Run.start(index_dir, base, batch, procs=2)
+    run.wait_for_phase("committing and merging")
+    time.sleep(0.5)
+    run.proc.send_signal(signal.SIGINT)
+    returncode, output = run.finish(timeout=30)
+    (index_dir / f".{store.PENDING_META_FILE}.tmp").unlink()
+
+    assert returncode == 130, output
+    assert "interrupted: nothing was committed" in output
+    _assert_no_process_left(batch)
+    assert _assert_consistent(index_dir, tmp_path, {BASE: [base]}) == BASE
+    _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
