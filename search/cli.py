@@ -7,10 +7,12 @@ says what to do), 1 when ``index --strict`` met a record it would skip, 130 when
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -249,15 +251,22 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
             print(f"skipped {skip}", file=sys.stderr)
 
     progress = Progress(enabled=False if args.quiet or args.json else None)
-    summary = index_corpus(
-        index_dir,
-        paths,
-        rebuild=args.rebuild,
-        procs=args.procs,
-        strict=args.strict,
-        progress=progress,
-        on_skip=report,
-    )
+    summary = None
+    try:
+        summary = index_corpus(
+            index_dir,
+            paths,
+            rebuild=args.rebuild,
+            procs=args.procs,
+            strict=args.strict,
+            progress=progress,
+            on_skip=report,
+        )
+        _ignore_interrupts()
+    except KeyboardInterrupt:
+        if summary is None:  # raised by index_corpus: nothing was committed
+            raise
+        _ignore_interrupts()
     if len(skips) > MAX_SKIP_LINES:
         print(f"... and {len(skips) - MAX_SKIP_LINES:,} more skipped records", file=sys.stderr)
     for path in summary.ignored:
@@ -267,6 +276,14 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
     elif not args.quiet:
         print(f"{index_dir}: {summary.line()}")
     return 0
+
+
+def _ignore_interrupts() -> None:
+    """Once a run is committed, a Ctrl-C can neither undo it nor be reported as "nothing was
+    committed" (index_corpus ignores one that comes during the commit itself): ignored, also
+    while Python shuts down (which puts back the default action of a Python handler)."""
+    with contextlib.suppress(ValueError):  # not the main thread: signals are not ours
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
