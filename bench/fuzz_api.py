@@ -20,7 +20,7 @@ NDJSON report is read back and each failing check grouped by operation, status a
   index lacks, unbalanced quotes) the refusal is right; the list says what the description
   leaves out or gets wrong.
 
-schemathesis is an optional dependency (the ``fuzz`` extra: ``pip install -e '.[fuzz]'``).
+schemathesis is an optional dependency (the ``dev`` extra: ``pip install -e '.[dev]'``).
 Exit status 1 when there was a server error or an answer that does not fit the description.
 """
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import html
 import json
 import re
 import shutil
@@ -71,7 +72,7 @@ def run_schemathesis(
     """Run ``st run`` against ``base_url``/openapi.json; the checks and the failures grouped."""
     command = st_command()
     if command is None:
-        raise RuntimeError("schemathesis is not installed: pip install -e '.[fuzz]'")
+        raise RuntimeError("schemathesis is not installed: pip install -e '.[dev]'")
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "report.ndjson"
     command = [
@@ -125,6 +126,7 @@ def _message(body: bytes, content_type: str) -> str:
     else:
         m = re.search(rb'class="error-message"[^>]*>(.*?)</p>', body, re.S)
         text = m[1].decode("utf-8", "replace") if m else body[:60].decode("utf-8", "replace")
+        text = html.unescape(text)
     text = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "'…'", text)
     text = re.sub(r"\d[\d,]*", "N", text)
     return text[:160]
@@ -251,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     if not available():
-        print("schemathesis is not installed: pip install -e '.[fuzz]'", file=sys.stderr)
+        print("schemathesis is not installed: pip install -e '.[dev]'", file=sys.stderr)
         return 2
     import fuzz
 
