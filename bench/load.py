@@ -359,6 +359,7 @@ def live_figures(
         "requests_per_s": round(len(answers) / max(end - start, 1e-9), 1),
         "median_ms": round(statistics.median(latencies), 2) if latencies else None,
         "p95_ms": round(percentile(latencies, 0.95), 2) if latencies else None,
+        "slowest_ms": round(max(latencies), 1) if latencies else None,
         "errors": len(errors),
         "refused": len(refused),
         "backwards": backwards(answers),
@@ -416,13 +417,15 @@ def print_live(figures: dict[str, object]) -> None:
         f"{docs['before']:,} (now {docs['after']:,}), starting at {run['started_s']} s and "
         f"taking {run['took_s']} s (exit status {run['status']})\n"
     )
-    columns = ["requests", "requests_per_s", "median_ms", "p95_ms", "errors", "refused"]
+    columns = ["requests", "requests_per_s", "median_ms", "p95_ms", "slowest_ms", "errors"]
+    columns.append("refused")
     print_table(
         [
             "requests",
             "requests/s",
             "median ms",
             "p95 ms",
+            "slowest ms",
             "errors",
             "refused (4xx)",
             "totals that went backwards",
