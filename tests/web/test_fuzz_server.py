@@ -34,6 +34,9 @@ KNOWN = {
     r"server: status not in /openapi.json: 400 (/articles/\{id\}|/api/info)": (
         "test_every_status_answered_is_described"
     ),
+    r"server: accepted a value /openapi.json does not allow: .*": (
+        "test_the_server_refuses_what_the_description_does_not_allow"
+    ),
 }
 
 
@@ -112,8 +115,34 @@ def test_without_filters_is_what_the_description_says(server):
 def test_every_status_answered_is_described(server, target, path):
     spec = json.loads(fuzz.http_request(server.port, b"GET", b"/openapi.json").body)
     answer = fuzz.http_request(server.port, b"GET", target)
-    assert answer.status == 400
-    assert "400" in spec["paths"][path]["get"]["responses"]
+    assert str(answer.status) in spec["paths"][path]["get"]["responses"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the server reads exact=1 (as the README says), and through Python's int() and \\d "
+    "page=1_0 as 10, Arabic-Indic and fullwidth digits, a sign and spaces, and any case of "
+    "sort; the description allows none of these, so one of them is wrong (web/openapi.py, "
+    "search/request.py)",
+)
+@pytest.mark.parametrize(
+    "query",
+    [
+        b"exact=1",
+        b"page=1_0",
+        b"page=%D9%A1",  # Arabic-Indic one
+        b"size=%EF%BC%95",  # fullwidth five
+        b"size=%2B5",
+        b"page=%202%20",
+        b"from=%D9%A2%D9%A0%D9%A1%D9%A6",  # 2016 in Arabic-Indic digits
+        b"sort=NEWEST",
+    ],
+)
+def test_the_server_refuses_what_the_description_does_not_allow(server, query):
+    spec = json.loads(fuzz.http_request(server.port, b"GET", b"/openapi.json").body)
+    request = fuzz.Request(b"GET", b"/api/search?" + query)
+    described = fuzz._undescribed_value(request, spec["paths"]["/api/search"]["get"]) == ""
+    assert described or fuzz.http_request(server.port, b"GET", request.target).status == 400
 
 
 # schemathesis ----------------------------------------------------------------------------------
