@@ -882,6 +882,10 @@ def engine_reproduces(index_dir: Path, case: Case) -> str | None:
 # The command line ---------------------------------------------------------------------------
 
 
+#: Linux refuses a single argument of 128 KiB or more (MAX_ARG_STRLEN): longer ones are cut.
+MAX_ARG_BYTES = 100_000
+
+
 def to_argv_bytes(text: str) -> bytes:
     """A string as a terminal would pass it: UTF-8, an unpaired surrogate of U+DC80-U+DCFF as
     the raw byte it stands for (as Python decodes undecodable argv bytes), others as the
@@ -908,7 +912,7 @@ class CliCase:
         """The command as one shell line."""
         import shlex
 
-        return " ".join(
+        return "news-search " + " ".join(
             shlex.quote(a.decode("utf-8", "surrogateescape")) if a.isascii() else _ansi_c(a)
             for a in self.argv
         )
@@ -929,7 +933,8 @@ def cli_case(gen: Hostile) -> CliCase:
     want_json = r.random() < 0.7
     if r.random() < 0.1:  # analyze: the same words, explained
         words = case.q.split() or [case.q]
-        argv = [b"analyze", *([b"--json"] if want_json else []), b"--", *map(to_argv_bytes, words)]
+        words_bytes = [to_argv_bytes(w)[:MAX_ARG_BYTES] for w in words[:1000]]
+        argv = [b"analyze", *([b"--json"] if want_json else []), b"--", *words_bytes]
         return CliCase(argv, want_json, None)
     options: list[bytes] = []
     values = [
@@ -941,15 +946,15 @@ def cli_case(gen: Hostile) -> CliCase:
     ]
     for name, value in values:
         if value is not None:
-            options.append(f"{name}=".encode() + to_argv_bytes(value))
-    options += [b"--source=" + to_argv_bytes(s) for s in case.sources]
+            options.append(f"{name}=".encode() + to_argv_bytes(value)[:MAX_ARG_BYTES])
+    options += [b"--source=" + to_argv_bytes(s)[:MAX_ARG_BYTES] for s in case.sources]
     if case.exact is not None and case.exact.strip().lower() in ("1", "true"):
         options.append(b"--exact")
     if want_json:
         options.append(b"--json")
     r.shuffle(options)
     text = [case.q] if r.random() < 0.8 else case.q.split(" ")
-    text_args = [to_argv_bytes(t) for t in text]
+    text_args = [to_argv_bytes(t)[:MAX_ARG_BYTES] for t in text]
     junk: list[bytes] = []
     if r.random() < 0.08:
         junk = [r.choice([b"--nope", b"--limit", b"--page", b"--exact=1", b"--from", b"-x"])]
