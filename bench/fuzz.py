@@ -522,6 +522,7 @@ class FindingClass:
     size: int = math.inf  # type: ignore[assignment]
     minimal: Any = None
     same_as: str | None = None
+    slowest: list[tuple[float, Any]] = field(default_factory=list)  # for the slow kinds
 
     @property
     def key(self) -> str:
@@ -538,6 +539,7 @@ class FindingClass:
             "detail": self.detail,
             "slowest_s": round(self.seconds, 3),
             "same_as": self.same_as,
+            "slowest_inputs": [[round(t, 2), _jsonable(e)] for t, e in self.slowest],
         }
 
 
@@ -577,6 +579,9 @@ class Findings:
             cls = self.classes.setdefault(key, FindingClass(channel, kind, where))
             cls.count += 1
             cls.seconds = max(cls.seconds, seconds)
+            if kind.startswith("slower"):  # the ten slowest, slowest first
+                cls.slowest = sorted([*cls.slowest, (seconds, example)], key=lambda s: -s[0])
+                del cls.slowest[10:]
             if size < cls.size:
                 cls.size, cls.example, cls.detail = size, example, detail
 
@@ -1813,6 +1818,8 @@ def print_figures(figures: dict[str, Any]) -> None:
             print(f"  the engine alone fails the same input: {cls['same_as']}")
         if cls["detail"]:
             print("  " + cls["detail"].replace("\n", "\n  "))
+        for seconds, example in cls["slowest_inputs"]:
+            print(f"  {seconds} s: {json.dumps(example, ensure_ascii=False)[:300]}")
 
 
 def main(argv: list[str] | None = None) -> int:
