@@ -224,8 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         return handler[args.command](args, index_dir)
     except SearchError as e:
-        if getattr(args, "json", False):
-            print(json.dumps(e.to_json()))
+        try:
+            if getattr(args, "json", False):
+                print(json.dumps(e.to_json()), flush=True)
+        except BrokenPipeError:  # the error object piped into head and the like
+            sys.stdout = None  # type: ignore[assignment]  # nothing more can be written
         print(f"{PROG}: error: {e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:

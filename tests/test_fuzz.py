@@ -2,9 +2,8 @@
 enough for CI: only SearchError may be raised, every call returns within 5 s, the CLI exits with
 0 or 2 and no traceback, and with --json prints one JSON object of the success or error shape.
 
-Each defect the fuzzing found has its own test below, marked xfail(strict=True) with the reason,
-and is left out of the seeded runs by its class; when it is fixed, that test passes, fails as
-strict, and both its mark and its entry in KNOWN go.
+Each defect the fuzzing found has its own test below; while one awaits a fix, its test is marked
+xfail(strict=True) with the reason, and its class is left out of the seeded runs (KNOWN).
 """
 
 from __future__ import annotations
@@ -31,20 +30,7 @@ CLI_RUNS = 40
 
 #: Classes of findings reported and awaiting a fix (a pattern over "channel: kind: where"; line
 #: numbers left out, since the code moves), with the test that reproduces each.
-KNOWN = {
-    r"engine: exception: RuntimeError at search/engine\.py:\d+ in _scored": (
-        "test_an_or_of_three_with_an_exclusion_is_ranked"
-    ),
-    r"engine: exception: UnicodeEncodeError at .* in article": (
-        "test_an_article_id_with_an_unpaired_surrogate_is_not_found"
-    ),
-    r"engine: error message not one printable line: QueryError": (
-        "test_a_reversed_date_range_is_refused_in_one_printable_line"
-    ),
-    r"cli: --json printed no JSON object: usage error": (
-        "test_a_usage_error_with_json_prints_the_error_object"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def unknown(findings: object) -> list[dict[str, object]]:
@@ -117,47 +103,23 @@ def test_shrinking_finds_a_minimal_case():
 # Known defects, one minimal reproduction each ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="an OR of three or more parts, one of them an exclusion, counts a match that the "
-    "scorer never ranks: 'the scorer ranked 186 of 194 matches' (search/engine.py, _scored); "
-    "a 500 through the API",
-)
 def test_an_or_of_three_with_an_exclusion_is_ranked(fakes_index):
     with Engine(fakes_index) as engine:
         response = engine.search(SearchRequest.from_params("Assad (Aleppo OR Idlib OR -Syria)"))
     assert response.total > 0 and len(response.hits) == min(10, response.total)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="Engine.article looks an id holding an unpaired surrogate up in Whoosh, which cannot "
-    "encode it (UnicodeEncodeError in search/engine.py, article); NotFound is the answer",
-)
 def test_an_article_id_with_an_unpaired_surrogate_is_not_found(fakes_index):
     with Engine(fakes_index) as engine, pytest.raises(SearchError):
         engine.article("\udcff")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reversed date range echoes from and to as given, after strip() accepted them, so "
-    "characters strip() removes but a terminal shows (\\x1c, U+2028) reach the one-line "
-    "message (search/request.py, from_params)",
-)
 def test_a_reversed_date_range_is_refused_in_one_printable_line():
     with pytest.raises(SearchError) as refused:
         SearchRequest.from_params("", date_from="\x1c2016", date_to="2012")
     assert fuzz._printable_line(refused.value.message), refused.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="argparse's own usage errors (a query that starts with -, an option without its "
-    "value) exit 2 with --json but print no JSON object (search/cli.py, build_parser)",
-)
 def test_a_usage_error_with_json_prints_the_error_object(fakes_index):
     result = subprocess.run(
         [sys.executable, "-m", "search", "query", "--index", str(fakes_index), "--json", "-Sadr"],
