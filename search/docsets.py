@@ -69,7 +69,10 @@ class DocSets:
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text)
         if isinstance(q, wq.Or):
-            return set().union(*(self._eval(sub) for sub in q.subqueries))
+            found: set[int] = set()
+            for sub in q.subqueries:  # one part's set at a time, not all of them held at once
+                found |= self._eval(sub)
+            return found
         if isinstance(q, wq.And):
             sets = sorted((self._eval(sub) for sub in q.subqueries), key=len)
             return set(sets[0]).intersection(*sets[1:]) if sets else set()
