@@ -496,8 +496,14 @@ class Engine:
             for token in query_tokens(word):
                 if token.article:
                     continue
-                ordinary = self._finder.query_word_is_ordinary(token.exact, token.key)
                 spellings = self._finder.reach(token.original, token.exact, token.key)
+                # An ordinary word is searched as written, unless it reached the spellings of
+                # a loanword (zakat, zakah).
+                ordinary = (
+                    None
+                    if spellings
+                    else self._finder.query_word_is_ordinary(token.exact, token.key)
+                )
                 report.append(
                     {
                         "word": token.original,
@@ -553,6 +559,8 @@ def _rule(query_word: str, spelling: Spelling) -> str:
         return f"alias of {query_word!r} in search/rules/aliases.json"
     if spelling.tier == "possessive":
         return "an s the stemmer keeps, as a possessive whose apostrophe was lost"
+    if spelling.tier == "convention":
+        return "one language's way of writing a letter (search/rules/conventions.py)"
     if is_arabic(query_word):  # the script tier, and the spellings its reading reaches
         return f"read from the Arabic letters of {query_word!r} (search/rules/arabic_latin.py)"
     # Both sides are names by now (the archive says so): compare them as names.

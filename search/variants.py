@@ -30,13 +30,23 @@ variants.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh.reading import IndexReader
 
-from search.analysis import CAPS_MARK, SPELLING_SEP, spelling_term
+from search.analysis import (
+    CAPS_MARK,
+    LOANWORD_MARK,
+    LOANWORD_MAX_ZIPF,
+    SPELLING_SEP,
+    plain_letters,
+    spelling_term,
+)
+from search.lexicon import english_zipf
 from search.rules import (
     alias_keys,
     bare_possessive,
@@ -48,7 +58,20 @@ from search.rules import (
 from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
-from search.rules.key import ARTICLES, can_vary
+from search.rules.conventions import rewritten, undone
+from search.rules.fold import fold
+from search.rules.key import ARTICLES, can_vary, class_form, key_of_folded, loanword_forms
+
+#: The exact form of a word that may be a loanword in small letters.
+_LOANWORD_FORM = re.compile(r"[a-z]{2,}(?:'[a-z]+)*")
+_Candidate = tuple[str, str, str, str, str]
+
+
+def _is_english(word: str, key: str) -> bool:
+    """Whether a word typed in small letters is a common English word (as typed: kisses,
+    not its stem kisse), unless it is one of the loanwords of :mod:`search.rules.key`."""
+    return english_zipf(word) >= LOANWORD_MAX_ZIPF and class_form(key) not in loanword_forms()
+
 
 #: A spelling counts as a name when at least this share of its uses are written name-like.
 NAME_SHARE = 0.5
@@ -75,6 +98,7 @@ TIER_WEIGHTS = {
     "possessive": 0.35,
     "alias": 0.3,
     "skeleton": 0.2,
+    "convention": 0.2,
     "script": 0.35,
 }
 
@@ -85,7 +109,7 @@ class Spelling:
 
     text: str  # the exact-word term; a hyphenated compound is written with "-"
     key: str
-    tier: str  # "exact", "key", "possessive", "alias", "skeleton" or "script"
+    tier: str  # "exact", "key", "possessive", "alias", "skeleton", "convention" or "script"
     name_uses: int  # uses written name-like
     uses: int  # all uses, in titles and bodies
     accepted: bool
@@ -235,27 +259,25 @@ class VariantFinder:
         why = f"a stranger: {rare!r} is written with {sample}, none in the company of {common!r}"
         return replace(spelling, accepted=False, why=why)
 
-    def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
-        """Every spelling of the index reached from a query word, accepted or not, best first.
+    def _spellings(self, exact: str, key: str, small: bool = False) -> tuple[Spelling, ...]:
+        """Every spelling of the index reached from a query word, accepted or not, best first;
+        ``small``: the word was typed in small letters and is no common English word (a
+        loanword's spellings are reached).
 
         The query word's own spelling is not listed: the exact tier always applies.
         """
-        if not can_vary(key) or self.query_word_is_ordinary(exact, key):
+        if not can_vary(key):
             return ()
         found: dict[str, Spelling] = {}
-        prefix = skeleton(key) + SPELLING_SEP
-        for raw in self.reader.expand_prefix("spellings", prefix):
-            term = raw.decode("utf-8")
-            _, candidate, text = term.split(SPELLING_SEP, 2)
-            if text == exact or not can_vary(candidate):
-                continue
-            if candidate == key:
-                tier = "key"
-            elif keys_match(key, candidate):
-                tier = "skeleton"
-            else:
+        loanword = small and self._add_loanwords(exact, key, found)
+        if self.query_word_is_ordinary(exact, key):
+            return tuple(found.values()) if loanword else ()
+        for _, candidate, text, tier, why in self._candidates("", exact, key):
+            if text in found:
                 continue
             spelling = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+            if why:
+                spelling = replace(spelling, why=f"{why}; {spelling.why}")
             if spelling.accepted:
                 spelling = self._compare_company(exact, spelling)
             found[text] = spelling
@@ -271,6 +293,74 @@ class VariantFinder:
         self._add_bare_possessives(exact, found)
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
+
+    def _candidates(self, mark: str, exact: str, key: str) -> Iterator[_Candidate]:
+        """The spellings of one world of the index (``mark`` "" for names,
+        :data:`~search.analysis.LOANWORD_MARK` for loanwords) that a query word's letters
+        reach, as (term, key, spelling, tier, why): the same key, the skeleton's guarded
+        distance, or a writing convention (:mod:`search.rules.conventions`: Cemal for Jamal,
+        Ahmet for Ahmed, zakah for zakat), the query word rewritten matching a spelling's key
+        or a spelling rewritten matching the query's; those are found under the keys of the
+        query word rewritten either way. The tiers come best first; a spelling may come twice.
+        """
+
+        def scan(skel: str) -> Iterator[tuple[str, str, str]]:
+            for raw in self.reader.expand_prefix("spellings", mark + skel + SPELLING_SEP):
+                term = raw.decode("utf-8")
+                _, candidate, text = term[len(mark) :].split(SPELLING_SEP, 2)
+                if text != exact and can_vary(candidate):
+                    yield term, candidate, text
+
+        for term, candidate, text in scan(skeleton(key)):
+            if candidate == key:
+                yield term, candidate, text, "key", ""
+            elif keys_match(key, candidate):
+                yield term, candidate, text, "skeleton", ""
+        mine = [(name, key_of_folded(other)) for name, other in rewritten(exact)]
+        looked = {key_of_folded(other) for _, other in undone(exact)} | {k for _, k in mine}
+        for skel in sorted({skeleton(k) for k in looked if k}):
+            for term, candidate, text in scan(skel):
+                why = next((name for name, k in mine if keys_match(k, candidate)), None)
+                if why is None:
+                    why = next(
+                        (
+                            name
+                            for name, other in rewritten(text)
+                            if keys_match(key, key_of_folded(other))
+                        ),
+                        None,
+                    )
+                if why is not None:
+                    yield term, candidate, text, "convention", why
+
+    def _add_loanwords(self, exact: str, key: str, found: dict[str, Spelling]) -> bool:
+        """Add the spellings in small letters of a word no English text writes often, a
+        loanword (zakat, zakah; souk, souq), reached as names are by their letters: among the
+        words the index recorded as loanwords (:data:`search.analysis.LOANWORD_MARK`), and
+        among the names those spelled like a transliteration (souq, qibla; never Kurd, for
+        curd). True when ``exact`` may be a loanword."""
+        if not _LOANWORD_FORM.fullmatch(exact):
+            return False
+        for term, candidate, text, tier, why in self._candidates(LOANWORD_MARK, exact, key):
+            if text in found:
+                continue
+            loan_uses = int(self.reader.frequency("spellings", term))
+            uses = max(self.uses(text) - self.caps_uses(text), loan_uses)
+            accepted = loan_uses >= NAME_SHARE * uses
+            share = f"{loan_uses:,} of {uses:,} use{'' if uses == 1 else 's'} in small letters"
+            why = f"{why}; " if why else ""
+            why += f"a loanword, no common English word: {share}"
+            spelling = Spelling(text, candidate, tier, loan_uses, uses, accepted, why)
+            if accepted:
+                spelling = self._compare_company(exact, spelling)
+            found[text] = spelling
+        for _, candidate, text, tier, why in self._candidates("", exact, key):
+            if text not in found and is_name_like(text):
+                spelling = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+                if why:
+                    spelling = replace(spelling, why=f"{why}; {spelling.why}")
+                found[text] = self._compare_company(exact, spelling)
+        return True
 
     def _add_bare_possessives(self, exact: str, found: dict[str, Spelling]) -> None:
         """Add the possessives written without an apostrophe ("al-Qaedas") of the query word
@@ -298,7 +388,14 @@ class VariantFinder:
         exact form merges ة into ه and ى into ي, which are read differently)."""
         if is_arabic(original):
             return self._readings_of(strip_marks(original))
-        return self.spellings(exact, key)
+        small = original == original.lower() and not _is_english(fold(original), key)
+        found = self.spellings(exact, key, small)
+        plain = spelling_key(plain_letters(original))
+        if plain and plain != key:
+            # Başbuğ also as the press writes it in plain letters, Basbug.
+            seen = {s.text for s in found}
+            found += tuple(s for s in self.spellings(exact, plain, small) if s.text not in seen)
+        return found
 
     def _readings(self, word: str) -> tuple[Spelling, ...]:
         """The Latin spellings of the index an Arabic-script word reads as (see the module

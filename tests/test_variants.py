@@ -250,3 +250,37 @@ def test_reaching_spellings_through_the_product(tmp_path):
     assert {"naguib", "nagib"} <= found("Nagib")
     # A headline's capitals say nothing of a name: Asad is still a name.
     assert {"asad", "assad"} <= found("Asad")
+
+
+def test_conventions_plain_letters_and_loanwords_through_the_product(tmp_path):
+    bodies = {
+        "cemal": "Officials said Cemal Gursel spoke on Monday.",
+        "jamal": "Officials said Jamal Khashoggi spoke on Monday.",
+        "kamal": "Officials said Kamal Jumblatt spoke on Monday.",
+        "basbug": "Officials said Basbug spoke on Monday.",
+        "bashbug": "Officials said Başbuğ spoke on Monday.",
+        "zakat": "Each year the zakat is paid in cash.",
+        "zakah": "Each year the zakah is paid in cash.",
+        "souq": "The old souq was busy.",
+        "souk": "The old souk was busy.",
+        "curd": "The curd was sold at the market.",
+        "kurd": "Officials said a Kurd spoke on Monday.",
+    }
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "body": b}) + "\n" for i, b in bodies.items()), "utf-8"
+    )
+    index_corpus(tmp_path / "index", [corpus])
+
+    def found(q: str) -> set[str]:
+        with Engine(tmp_path / "index") as engine:
+            return {h.id for h in engine.search(SearchRequest.from_params(q, size=100)).hits}
+
+    # Turkish c for j: Cemal is Jamal; Kamal, with no c, is another name.
+    assert found("Jamal") == {"jamal", "cemal"} and found("Cemal") == {"jamal", "cemal"}
+    # Turkish letters and the plain letters the press writes for them.
+    assert found("Basbug") == found("Başbuğ") == {"basbug", "bashbug"}
+    # Loanwords in small letters vary; names and English words in small letters stay apart.
+    assert found("zakat") == found("zakah") == {"zakat", "zakah"}
+    assert found("souk") == {"souk", "souq"}
+    assert found("curd") == {"curd"} and found("Kurd") == {"kurd"}

@@ -43,6 +43,7 @@ __all__ = [
     "class_form",
     "is_name_like",
     "key_of_folded",
+    "loanword_forms",
     "name_parts",
     "spelling_key",
 ]
@@ -193,7 +194,7 @@ def is_name_like(word: str) -> bool:
             return True
     if _FOREIGN_LOWER.search(fold(word)):
         return True
-    return class_form(spelling_key(word)) in _loanword_forms()
+    return class_form(spelling_key(word)) in loanword_forms()
 
 
 def can_vary(key: str) -> bool:
@@ -211,7 +212,8 @@ def class_form(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _loanword_forms() -> frozenset[str]:
+def loanword_forms() -> frozenset[str]:
+    """The consonant-class forms of the keys of :data:`LOANWORDS`."""
     return frozenset(class_form(spelling_key(w)) for w in LOANWORDS)
 
 
@@ -250,6 +252,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"c(?!h)", "k"),
         (r"iite$", "i"),  # Shi'ite -> Shi'i
         (r"ee", "i"),
+        (r"ou(?=[aeiou])", "w"),  # French ou for w: Oualid, Anouar
         (r"oo|ou", "u"),
         (r"(.)\1+", r"\1"),
         (r"au", "aw"),
@@ -257,6 +260,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"o", "u"),
         (r"(?<=[^aeiou])y$", "i"),
         (r"(?<=[aeiou])y(?=[aeiou])", ""),
+        (r"(?<=[^aeiouwy])y(?=[aeiou])", "i"),  # a glide after a consonant: Qalqilya, -iya
         (r"ae|ai|ei|ey", "ay"),
         (r"(?<=[aeiou])h$", ""),
         (r"(.)\1+", r"\1"),

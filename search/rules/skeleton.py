@@ -31,9 +31,11 @@ def skeleton(key: str) -> str:
     """Tier 2: the consonant skeleton of a tier-1 key.
 
     Consonants become their class letter (upper case; y, w and h are kept as consonants), the
-    first vowel of the word is kept as its class (``a`` for a/e/i, ``u`` for o/u) in its place,
-    later vowels are dropped, and a word ending in a vowel gets that vowel's class at the end.
-    ``husayn`` -> ``HuSYN``, ``hasan`` -> ``HaSN``, ``khamenay`` -> ``KaMNY``, ``suni`` -> ``SuNa``.
+    first vowel of the word keeps its place as ``a`` whatever it is (a short vowel, unwritten
+    in Arabic script, is the one romanisers guess most: Shujaiya, Shejaiya; Muscat, Masqat;
+    the weighted distance still tells a long a from a long u), later vowels are dropped, and a
+    word ending in a vowel gets that vowel's class at the end. ``husayn`` -> ``HaSYN``,
+    ``hasan`` -> ``HaSN``, ``khamenay`` -> ``KaMNY``, ``suni`` -> ``SaNa``.
     """
     out: list[str] = []
     seen_vowel = False
@@ -41,7 +43,7 @@ def skeleton(key: str) -> str:
     for seg in segs:
         if seg in _VOWELS:
             if not seen_vowel:
-                out.append(_VOWEL_CLASS[seg])
+                out.append("a")
                 seen_vowel = True
             continue
         out.append(_CLASSES.get(seg, seg.upper()))
@@ -68,9 +70,9 @@ def _sub_cost(sa: tuple[str, ...], i: int, sb: tuple[str, ...], j: int) -> float
         if "e" in (a, b) or {a, b} == {"i", "u"}:
             return 0.5
         # A vowel before two consonants is short: Arabic script leaves it unwritten, and
-        # romanisations guess it (Kirkuk/Karkuk, Tikrit/Takrit), unlike the long vowels that
-        # keep Karim and Karam apart.
-        return 0.5 if _closed(sa, i) and _closed(sb, j) else 1.0
+        # romanisations guess a or i (Kirkuk/Karkuk, Tikrit/Takrit), unlike the long vowels
+        # that keep Karim and Karam apart; a short u is another vowel (Basra is not Bosra).
+        return 0.5 if "u" not in (a, b) and _closed(sa, i) and _closed(sb, j) else 1.0
     if av or bv:
         return 1.0
     if {a, b} == _F_P:
