@@ -50,21 +50,37 @@ from search.lexicon import english_zipf
 from search.rules import (
     alias_keys,
     bare_possessive,
+    exact_form,
     is_name_like,
+    key_distance,
     keys_match,
     skeleton,
     spelling_key,
 )
+from search.rules.aliases import alias_groups
 from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
 from search.rules.conventions import rewritten, undone
 from search.rules.fold import fold
 from search.rules.key import ARTICLES, can_vary, class_form, key_of_folded, loanword_forms
+from search.rules.skeleton import MAX_DISTANCE, segments
 
 #: The exact form of a word that may be a loanword in small letters.
 _LOANWORD_FORM = re.compile(r"[a-z]{2,}(?:'[a-z]+)*")
 _Candidate = tuple[str, str, str, str, str]
+
+
+#: Conventions are taken only between words of this many letters (Hajj is not hag).
+CONVENTION_MIN_LETTERS = 4
+
+
+def _close_letters(a: str, b: str) -> bool:
+    """Whether two keys match once one was rewritten by a convention: the very same consonant
+    letters (not merely their classes: a convention is one letter for another, and does not
+    add another letter's class to it, so Khalid is not Gallet) and at most half a step apart."""
+    consonants = [tuple(seg for seg in segments(k) if seg not in "aeiou") for k in (a, b)]
+    return consonants[0] == consonants[1] and key_distance(a, b) <= MAX_DISTANCE
 
 
 def _is_english(word: str, key: str) -> bool:
@@ -82,6 +98,10 @@ COMPANY_MIN_ARTICLES = 4
 COMPANY_SAMPLE = 40
 #: Below this similarity of company, two spellings are taken for different names.
 COMPANY_MIN_SIMILARITY = 0.05
+#: Two spellings of the same key are written alike: only company with almost nothing in common
+#: says they are different words (Sony against Sunni, 0.009); different people bearing one
+#: name keep company less alike than that bar (Huseyin and Hussein, 0.013; Asad and Assad).
+KEY_MIN_SIMILARITY = 0.01
 #: The company a possessive written without its apostrophe ("Qaedas") must share with the word
 #: it extends, when both are common: it is the same word in the same kind of story (0.86 for
 #: Qaedas), not merely a name of the same region (Hamas and Hama, 0.23).
@@ -279,17 +299,25 @@ class VariantFinder:
             if why:
                 spelling = replace(spelling, why=f"{why}; {spelling.why}")
             if spelling.accepted:
-                spelling = self._compare_company(exact, spelling)
+                least = KEY_MIN_SIMILARITY if tier == "key" else COMPANY_MIN_SIMILARITY
+                spelling = self._compare_company(exact, spelling, least)
             found[text] = spelling
         # An alias joins keys: every spelling of the index with the key of a member of the
         # query's alias group is reached (Ramadhan through Ramadan's key, for Ramazan).
+        listed = {exact_form(w) for group, _ in alias_groups() for w in group}
         for alias_key in sorted(alias_keys(key)):
             for raw in self.reader.expand_prefix("spellings", skeleton(alias_key) + SPELLING_SEP):
                 _, candidate, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
                 if candidate == alias_key and text != exact and text not in found:
-                    found[text] = self._judge(
+                    spelling = self._judge(
                         text, candidate, "alias", self._name_uses(text, candidate)
                     )
+                    if spelling.accepted and text not in listed:
+                        # A spelling of the table's key but not in the table: the key is
+                        # looser than the spellings listed (Shi, for Shi'ite), so company
+                        # may tell another word.
+                        spelling = self._compare_company(exact, spelling)
+                    found[text] = spelling
         self._add_bare_possessives(exact, found)
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
@@ -316,17 +344,21 @@ class VariantFinder:
                 yield term, candidate, text, "key", ""
             elif keys_match(key, candidate):
                 yield term, candidate, text, "skeleton", ""
+        if len(exact) < CONVENTION_MIN_LETTERS:
+            return
         mine = [(name, key_of_folded(other)) for name, other in rewritten(exact)]
         looked = {key_of_folded(other) for _, other in undone(exact)} | {k for _, k in mine}
         for skel in sorted({skeleton(k) for k in looked if k}):
             for term, candidate, text in scan(skel):
-                why = next((name for name, k in mine if keys_match(k, candidate)), None)
+                if len(text) < CONVENTION_MIN_LETTERS:
+                    continue
+                why = next((name for name, k in mine if _close_letters(k, candidate)), None)
                 if why is None:
                     why = next(
                         (
                             name
                             for name, other in rewritten(text)
-                            if keys_match(key, key_of_folded(other))
+                            if _close_letters(key, key_of_folded(other))
                         ),
                         None,
                     )
@@ -389,13 +421,49 @@ class VariantFinder:
         if is_arabic(original):
             return self._readings_of(strip_marks(original))
         small = original == original.lower() and not _is_english(fold(original), key)
-        found = self.spellings(exact, key, small)
+        found = self.cluster(exact, key, small)
         plain = spelling_key(plain_letters(original))
         if plain and plain != key:
             # Başbuğ also as the press writes it in plain letters, Basbug.
             seen = {s.text for s in found}
             found += tuple(s for s in self.spellings(exact, plain, small) if s.text not in seen)
         return found
+
+    def cluster(self, exact: str, key: str, small: bool = False) -> tuple[Spelling, ...]:
+        """The spellings a word in Latin letters is searched with: those reached from the
+        commonest spelling among the word and the spellings it reaches (its head), so that
+        every spelling of a name that leads to the same head finds the same articles (the
+        commonest is the best judged: its company is the best known).
+
+        The word's own spelling is always searched (the exact tier); when the head does not
+        reach a spelling the word reaches, it is listed as left out."""
+        own = self.spellings(exact, key, small)
+        # Only a spelling of the same key can head: looser letters (a skeleton, an alias)
+        # could lead to another name's spellings.
+        accepted = [s for s in own if s.accepted and s.tier == "key" and "-" not in s.text]
+        if not accepted:
+            return own
+        head = max(accepted, key=lambda s: (self.documents(s.text), s.text))
+        if self.documents(head.text) <= self.documents(exact):
+            return own
+        theirs = {s.text: s for s in self.spellings(head.text, head.key, small)}
+        found: dict[str, Spelling] = {
+            head.text: replace(head, why=f"the commonest spelling reached (head); {head.why}")
+        }
+        for spelling in theirs.values():
+            if spelling.text == exact:
+                continue
+            mine = next((s for s in own if s.text == spelling.text), None)
+            tier = mine.tier if mine is not None else spelling.tier
+            found[spelling.text] = replace(
+                spelling, tier=tier, why=f"as for {head.text!r}, the head: {spelling.why}"
+            )
+        for spelling in own:
+            if spelling.text not in found and spelling.text != head.text:
+                why = f"not a spelling of {head.text!r}, the head; {spelling.why}"
+                found[spelling.text] = replace(spelling, accepted=False, why=why)
+        order = list(TIER_WEIGHTS)
+        return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
 
     def _readings(self, word: str) -> tuple[Spelling, ...]:
         """The Latin spellings of the index an Arabic-script word reads as (see the module

@@ -6,7 +6,6 @@ may only apply to a spelling that has the letter, and only turn it into the othe
 
 - Turkish and Kurdish write c for j (Cemal, Jamal; Helebce, Halabja), and Turkish devoices a
   final d to t and b to p (Ahmet, Ahmed; Recep, Rajab; Tayyip, Tayyib);
-- Turkish writes h where Arabic has kh (Halil, Khalil; Hatice, Khadija);
 - Egyptian Arabic says and writes g for j (Gamal, Jamal; Naguib, Najib);
 - Persian (and Urdu) pronounce the Arabic letters ض ذ ظ as z (Reza, Rida; Kazimi, Kadhimi;
   Ramazan, Ramadan);
@@ -56,10 +55,9 @@ _DEVOICED_MIN = 5
 
 CONVENTIONS = (
     Convention(
-        "Turkish and Kurdish letters (c for j, h for kh, a final t for d and p for b)",
+        "Turkish and Kurdish letters (c for j, a final t for d and p for b)",
         (
             _habit(r"c(?![hk])", "j", r"j", ("s", "k")),
-            _habit(r"^h(?!h)", "kh", r"^kh", ("h",)),
             _habit(rf"(?<=.{{{_DEVOICED_MIN - 1}}})t$", "d", r"d$", ("t",)),
             _habit(rf"(?<=.{{{_DEVOICED_MIN - 1}}})p$", "b", r"b$", ("p",)),
         ),

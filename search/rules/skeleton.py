@@ -31,11 +31,11 @@ def skeleton(key: str) -> str:
     """Tier 2: the consonant skeleton of a tier-1 key.
 
     Consonants become their class letter (upper case; y, w and h are kept as consonants), the
-    first vowel of the word keeps its place as ``a`` whatever it is (a short vowel, unwritten
-    in Arabic script, is the one romanisers guess most: Shujaiya, Shejaiya; Muscat, Masqat;
-    the weighted distance still tells a long a from a long u), later vowels are dropped, and a
-    word ending in a vowel gets that vowel's class at the end. ``husayn`` -> ``HaSYN``,
-    ``hasan`` -> ``HaSN``, ``khamenay`` -> ``KaMNY``, ``suni`` -> ``SaNa``.
+    first vowel of the word is kept as its class (``a`` for a/e/i, ``u`` for o/u) in its place,
+    later vowels are dropped, and a word ending in a vowel gets that vowel's class at the end.
+    ``husayn`` -> ``HuSYN``, ``hasan`` -> ``HaSN``, ``khamenay`` -> ``KaMNY``, ``suni`` -> ``SuNa``.
+    (A skeleton without the first vowel's class merged Shujaiya and Shejaiya, but Koran and
+    Keren too, on real text.)
     """
     out: list[str] = []
     seen_vowel = False
@@ -43,7 +43,7 @@ def skeleton(key: str) -> str:
     for seg in segs:
         if seg in _VOWELS:
             if not seen_vowel:
-                out.append("a")
+                out.append(_VOWEL_CLASS[seg])
                 seen_vowel = True
             continue
         out.append(_CLASSES.get(seg, seg.upper()))
