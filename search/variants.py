@@ -73,6 +73,11 @@ _Candidate = tuple[str, str, str, str, str]
 
 #: Conventions are taken only between words of this many letters (Hajj is not hag).
 CONVENTION_MIN_LETTERS = 4
+#: Two words in small letters that English both writes at least this often (Zipf 2, once in
+#: 100 million words) are English words, unless their keys are equal: curd and gourd (2.9 and
+#: 2.8) are two words; the spellings of a loanword are mostly rare in English (hejab 0, kabob
+#: 1.9, jehad 1.6), or share a key (burqa and burka, 2.6 each).
+ENGLISH_BOTH_ZIPF = 2.0
 
 
 def _close_letters(a: str, b: str) -> bool:
@@ -375,6 +380,12 @@ class VariantFinder:
             return False
         for term, candidate, text, tier, why in self._candidates(LOANWORD_MARK, exact, key):
             if text in found:
+                continue
+            if tier != "key" and min(english_zipf(exact), english_zipf(text)) >= ENGLISH_BOTH_ZIPF:
+                # Looser letters than a key between two words English writes (curd, gourd):
+                # two English words, not two spellings of one loanword (burqa, burka share a key).
+                why = f"two English words: {exact!r} and {text!r} are both in English's word list"
+                found[text] = Spelling(text, candidate, tier, 0, self.uses(text), False, why)
                 continue
             loan_uses = int(self.reader.frequency("spellings", term))
             uses = max(self.uses(text) - self.caps_uses(text), loan_uses)

@@ -264,6 +264,7 @@ def test_conventions_plain_letters_and_loanwords_through_the_product(tmp_path):
         "souq": "The old souq was busy.",
         "souk": "The old souk was busy.",
         "curd": "The curd was sold at the market.",
+        "gourd": "The gourd was sold at the market.",
         "kurd": "Officials said a Kurd spoke on Monday.",
     }
     corpus = tmp_path / "c.jsonl"
@@ -284,3 +285,5 @@ def test_conventions_plain_letters_and_loanwords_through_the_product(tmp_path):
     assert found("zakat") == found("zakah") == {"zakat", "zakah"}
     assert found("souk") == {"souk", "souq"}
     assert found("curd") == {"curd"} and found("Kurd") == {"kurd"}
+    # Two words English writes both, a class apart, are two English words (curd and gourd).
+    assert found("gourd") == {"gourd"}
