@@ -28,9 +28,12 @@ Measures, in both ways, over the articles each spelling is held by:
   group (ordered pairs); pair recall: the ordered pairs that do; article recall: the share of
   the group's articles each spelling's search retrieves (mean over the spellings searched);
 - false merges: distinct pairs where either spelling's search retrieves an article that holds
-  the other word and neither it nor a spelling of its group;
+  the other word and neither it nor a spelling of its group, and marks the other word there
+  as a match (``Hit.matched``: an article retrieved through another spelling of the query that
+  the set does not list, Mahmud for Mahmoud, is not the other word's doing);
 - precision: the share of what a search retrieves that holds the spelling or one of its group
-  (mean over the spellings searched);
+  (mean over the spellings searched; on real articles a floor, since a spelling the set does
+  not list counts against it);
 - Arabic script: each Arabic-script query must retrieve the articles of every Latin spelling
   listed for it (names fully found, Latin spellings found, article recall), and no article
   that holds only the other word of one of its distinct pairs.
@@ -401,23 +404,27 @@ def sample(ids: set[str], cap: int) -> set[str]:
 
 @dataclass
 class Searched:
-    """What every query retrieved, and what went wrong."""
+    """What every query retrieved, the words it marked in each article, what went wrong."""
 
     retrieved: dict[str, set[str]] = field(default_factory=dict)
+    #: query -> article id -> the words the search marked there (normalised)
+    marked: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # query -> error
     slowest_ms: float = 0.0
 
 
-def retrieve(engine: Engine, q: str) -> tuple[set[str], float]:
-    """Every article a search retrieves, page by page, as a user would page through it."""
-    ids: set[str] = set()
+def retrieve(engine: Engine, q: str) -> tuple[dict[str, set[str]], float]:
+    """Every article a search retrieves, page by page as a user pages through it, with the
+    spellings it marks in each (``Hit.matched``, normalised)."""
+    hits: dict[str, set[str]] = {}
     page, took = 1, 0.0
     while True:
         response = engine.search(SearchRequest.from_params(q, page=page, size=PAGE_SIZE))
         took += response.took_ms
-        ids.update(h.id for h in response.hits)
+        for h in response.hits:
+            hits[h.id] = {normalise(m) for m in h.matched}
         if page >= response.pages:
-            return ids, took
+            return hits, took
         page += 1
 
 
@@ -425,16 +432,26 @@ def search_all(engine: Engine, queries: Iterable[str]) -> Searched:
     out = Searched()
     for q in queries:
         try:
-            ids, took = retrieve(engine, q)
+            hits, took = retrieve(engine, q)
         except SearchError as e:  # a refusal is what a user would see: nothing retrieved
-            out.retrieved[q], out.errors[q] = set(), f"{type(e).__name__}: {e}"
+            out.retrieved[q], out.marked[q] = set(), {}
+            out.errors[q] = f"{type(e).__name__}: {e}"
             continue
         except Exception as e:  # an engine fault: recorded, and the run goes on
-            out.retrieved[q], out.errors[q] = set(), f"crash: {type(e).__name__}: {e}"
+            out.retrieved[q], out.marked[q] = set(), {}
+            out.errors[q] = f"crash: {type(e).__name__}: {e}"
             continue
-        out.retrieved[q] = ids
+        out.retrieved[q], out.marked[q] = set(hits), hits
         out.slowest_ms = max(out.slowest_ms, took)
     return out
+
+
+def _marks(searched: Searched, query: str, word: str, ids: set[str]) -> set[str]:
+    """The articles among ``ids`` where the search for ``query`` marked ``word`` itself (as
+    written, case and accents aside): the search took the word for a spelling of the query."""
+    target = normalise(word)
+    marked = searched.marked[query]
+    return {i for i in ids if target in marked.get(i, ())}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,7 +599,7 @@ def measure_latin(
         merges = []
         for q, other in ((a, b), (b, a)):
             own = holders[q].union(*(holders[w] for w in mates[q]))
-            wrong = ret[q] & (holders[other] - own)
+            wrong = _marks(searched, q, other, ret[q] & (holders[other] - own))
             if wrong:
                 merges.append(Merge(q, other, len(wrong)))
         if merges:
@@ -627,7 +644,7 @@ def measure_arabic(
     f.distinct = len(s.arabic_pairs)
     for p in s.arabic_pairs:
         own = set().union(*(holders[w] for w in own_of[p.arabic]))
-        wrong = ret[p.arabic] & (holders[p.other] - own)
+        wrong = _marks(searched, p.arabic, p.other, ret[p.arabic] & (holders[p.other] - own))
         if wrong:
             f.false_merges += 1
             f.merged_pairs.append([Merge(p.arabic, p.other, len(wrong))])
