@@ -466,6 +466,7 @@ class Miss:
     other: str
     missed: int
     of: int
+    why: list[str] = field(default_factory=list)  # filled for sets that are not held out
 
 
 @dataclass
@@ -475,6 +476,7 @@ class Merge:
     query: str
     other: str
     articles: int
+    why: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -843,13 +845,18 @@ def details(f: Figures, index: Path) -> list[str]:
         return f" (missed {m.missed} of {m.of} articles)" if realistic else ""
 
     with Engine(index, budget=None) as engine:
+
+        def explain(m: Miss | Merge, indent: str) -> None:
+            m.why = reasons(engine, m.query, m.other)
+            out.extend(f"{indent}{r}" for r in m.why)
+
         if f.names:
             out.append(f"\nArabic-script names not fully found ({len(f.failed_names)}):")
             for arabic, misses in f.failed_names:
                 out.append(f"- {arabic}")
                 for m in misses:
                     out.append(f"    {m.query} -> {m.other}{count(m)}")
-                    out.extend(f"      {r}" for r in reasons(engine, m.query, m.other))
+                    explain(m, "      ")
         else:
             out.append(f"\nGroups not merged ({len(f.failed_groups)}):")
             for misses in f.failed_groups:
@@ -857,13 +864,17 @@ def details(f: Figures, index: Path) -> list[str]:
                 out.append(f"- {', '.join(words)}")
                 for m in misses:
                     out.append(f"    {m.query} -> {m.other}{count(m)}")
-                    out.extend(f"      {r}" for r in reasons(engine, m.query, m.other))
+                    explain(m, "      ")
         out.append(f"\nDistinct pairs merged ({len(f.merged_pairs)}):")
         for merges in f.merged_pairs:
-            for m in merges:
-                n = f" ({m.articles} article{'' if m.articles == 1 else 's'})" if realistic else ""
-                out.append(f"- {m.query} -> {m.other}{n}")
-                out.extend(f"    {r}" for r in reasons(engine, m.query, m.other))
+            for mm in merges:
+                n = (
+                    f" ({mm.articles} article{'' if mm.articles == 1 else 's'})"
+                    if realistic
+                    else ""
+                )
+                out.append(f"- {mm.query} -> {mm.other}{n}")
+                explain(mm, "    ")
     if f.error_list:
         out.append(f"\nQueries that failed ({len(f.error_list)}):")
         out.extend(f"- {q}: {e}" for q, e in f.error_list.items())
@@ -871,17 +882,24 @@ def details(f: Figures, index: Path) -> list[str]:
 
 
 def _details_json(f: Figures) -> dict[str, object]:
+    """The failures of a set that is not held out, with their reasons."""
     return {
         "groups_not_merged": [
-            [{"query": m.query, "other": m.other, "missed": m.missed, "of": m.of} for m in ms]
+            [
+                {"query": m.query, "other": m.other, "missed": m.missed, "of": m.of, "why": m.why}
+                for m in ms
+            ]
             for ms in f.failed_groups
         ],
         "pairs_merged": [
-            [{"query": m.query, "other": m.other, "articles": m.articles} for m in ms]
+            [{"query": m.query, "other": m.other, "articles": m.articles, "why": m.why} for m in ms]
             for ms in f.merged_pairs
         ],
         "names_not_fully_found": [
-            {"arabic": a, "missed": [{"latin": m.other, "missed": m.missed} for m in ms]}
+            {
+                "arabic": a,
+                "missed": [{"latin": m.other, "missed": m.missed, "why": m.why} for m in ms],
+            }
             for a, ms in f.failed_names
         ],
         "query_errors": f.error_list,
