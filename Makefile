@@ -57,10 +57,13 @@ bench: $(BIN)/.installed-dev
 
 # Matching quality and cost in one run (issue 4, points 1 to 3 and 5): quality on the evaluation
 # set, common words, real text and Arabic script, then query latency with every tier on against
-# exact words only and index builds with and without the key fields (bench/quality.py).
+# exact words only and index builds with and without the key fields (bench/quality.py); then
+# matching through the product on every spelling set, synthetic and realistic articles
+# (bench/matching_e2e.py; the held-out set in aggregate figures only).
 bench-matching: $(BIN)/.installed-dev
 	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
 	$(BIN)/python bench/quality.py --index bench/out/index
+	$(BIN)/python bench/matching_e2e.py --both --json bench/out/matching_e2e.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

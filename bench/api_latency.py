@@ -49,9 +49,11 @@ def _get(url: str) -> dict[str, object]:
         return json.loads(response.read())
 
 
-def serve(index_dir: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def serve(
+    index_dir: Path, port: int, workers: int = 1, extra: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "search", "serve", "--index", str(index_dir)]
-    command += ["--port", str(port), "--workers", str(workers)]
+    command += ["--port", str(port), "--workers", str(workers), *(extra or [])]
     server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -35,9 +35,10 @@ from functools import lru_cache
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
-from search.rules import exact_form, is_name_like, skeleton, spelling_key
+from search.lexicon import english_zipf
+from search.rules import exact_form, fold, is_name_like, skeleton, spelling_key
 from search.rules.fold import APOSTROPHES
-from search.rules.key import ARTICLES, HYPHENS, split_hyphens
+from search.rules.key import ARTICLES, HYPHENS, can_vary, split_hyphens
 
 _MARKS = r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670]"
 #: One character of a word: a letter or digit, or a combining mark (accents, Arabic vowel marks).
@@ -45,11 +46,12 @@ LETTER = rf"(?:[^\W_]|{_MARKS})"
 #: A run of such characters: the same strings as LETTER+, matched run by run (faster in re).
 _LETTERS = rf"(?:[^\W_]+|{_MARKS}+)+"
 _WORD = rf"{_LETTERS}(?:[{APOSTROPHES}]{_LETTERS})*"
-#: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad").
+#: A compound: words joined by hyphens with nothing between them ("al-Sadr", "Ahmadi-Nejad"),
+#: or but an ayn or hamza mark after the hyphen ("al-'Abadi", "ash-Sha'bi").
 #: Group 1 holds the hyphenated parts after the first word (empty for a single word).
-COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}]{_WORD})*)")
+COMPOUND_RE = re.compile(rf"{_WORD}((?:[{HYPHENS}][{APOSTROPHES}]?{_WORD})*)")
 #: The same compounds, without the group (so that ``findall`` returns whole compounds).
-_COMPOUND_FLAT_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}]{_WORD})*")
+_COMPOUND_FLAT_RE = re.compile(rf"{_WORD}(?:[{HYPHENS}][{APOSTROPHES}]?{_WORD})*")
 WORD_RE = re.compile(_WORD)
 
 #: Separates the key from the spelling in the ``spellings`` field's terms.
@@ -159,10 +161,71 @@ def spelling_term(key: str, exact: str) -> str:
     return f"{skeleton(key)}{SPELLING_SEP}{key}{SPELLING_SEP}{exact}"
 
 
-def _name_term(word: str) -> str | None:
-    """The ``spellings`` term of one word written as a name, or None when it has no key."""
+#: The ``spellings`` field's term for a word written in capitals that does not look like a name
+#: in small letters ("ASAD", "PRICE"): a headline's capitals say nothing of whether a word is a
+#: name, so its uses are left out of the share written as a name (search.variants).
+CAPS_MARK = "\x1f"
+
+
+#: The mark of the ``spellings`` field's terms for words in small letters that are no common
+#: English words: loanwords (zakat, zakah; souk, souq). They meet only such words, never names
+#: (curd is not Kurd), and a search in small letters reaches them (search.variants).
+LOANWORD_MARK = "~"
+#: A word in small letters more common in English than this (Zipf, search.lexicon) is an
+#: English word: sad, bath and protest (4.4 and more) are; jihad (3.5) and bazaar (3.4) are
+#: loanwords English writes often. The loanwords of search.rules.key always are loanwords.
+LOANWORD_MAX_ZIPF = 3.6
+_LOWER_WORD = re.compile(r"[a-z]{2,}(?:'[a-z]+)*'?")
+
+
+def loanword_term(word: str) -> str | None:
+    """The loanword term of a word written in small letters that no English text writes
+    often ("zakah", "souk"), else None."""
+    if word != word.lower():
+        return None
+    folded = fold(word)
+    if not _LOWER_WORD.fullmatch(folded) or len(folded) < 4:
+        return None
     key = spelling_key(word)
-    return spelling_term(key, exact_form(word)) if key else None
+    if not can_vary(key) or english_zipf(folded) >= LOANWORD_MAX_ZIPF:
+        return None
+    return LOANWORD_MARK + spelling_term(key, exact_form(word))
+
+
+def caps_term(word: str) -> str | None:
+    """The capitals term of a word written in capitals (two letters or more) that is no name by
+    its letters, else None."""
+    if sum(c.isalpha() for c in word) > 1 and word.isupper() and word.lower() != word:
+        exact = exact_form(word)
+        return CAPS_MARK + exact if exact else None
+    return None
+
+
+#: Turkish letters English-language news writes as plain s and c (Başbuğ as Basbug, Çelik as
+#: Celik), where the fold spells out their sound (sh, ch) as Kurdish and Persian romanisation do.
+_TURKISH_ASCII = str.maketrans({"ş": "s", "Ş": "S", "ç": "c", "Ç": "C"})
+
+
+def plain_letters(word: str) -> str:
+    """A word with the Turkish letters ş and ç as the press writes them in plain letters."""
+    return word.translate(_TURKISH_ASCII)
+
+
+def _name_terms(word: str) -> tuple[str, ...]:
+    """The ``spellings`` terms of one word written as a name: its key's, and for a word with
+    ş or ç also the key of the word as the press writes it in plain letters (Basbug); none
+    when it has no key."""
+    key = spelling_key(word)
+    if not key:
+        return ()
+    exact = exact_form(word)
+    terms = [spelling_term(key, exact)]
+    plain = plain_letters(word)
+    if plain != word:
+        plain_key = spelling_key(plain)
+        if plain_key and plain_key != key:
+            terms.append(spelling_term(plain_key, exact))
+    return tuple(terms)
 
 
 class SpellingFilter(_Stateless, Filter):
@@ -174,11 +237,16 @@ class SpellingFilter(_Stateless, Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            if t.article or not is_name_like(t.original):
+            if t.article:
                 continue
-            term = _name_term(t.original)
+            if not is_name_like(t.original):
+                other = caps_term(t.original) or loanword_term(t.original)
+                if other:
+                    t.text = other
+                    yield t
+                continue
             compound = t.compound
-            if term:
+            for term in _name_terms(t.original):
                 t.text = term
                 yield t
             if compound:
@@ -200,8 +268,10 @@ def compound_spelling_terms(compound: str) -> tuple[str, ...]:
     by the tokenizer in any text: no term depends on the words around the compound."""
     if not _HYPHENATED(compound):
         # One word (nearly every compound): what SpellingFilter makes of its one token.
-        term = _name_term(compound) if is_name_like(compound) else None
-        return (term,) if term else ()
+        if is_name_like(compound):
+            return _name_terms(compound)
+        other = caps_term(compound) or loanword_term(compound)
+        return (other,) if other else ()
     return tuple(t.text for t in _SPELLING(_TOKENIZER(compound)))
 
 

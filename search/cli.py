@@ -7,16 +7,19 @@ says what to do), 1 when ``index --strict`` met a record it would skip, 130 when
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from search import store
+from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.corpus import Skip
 from search.engine import Engine
 from search.errors import SearchError
@@ -36,8 +39,22 @@ def _index_dir(value: str) -> Path:
     return Path(value).expanduser()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors also print the JSON error object when the
+    command line asks for --json (a query that starts with -, an option without its value)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            error = SearchError(f"{self.prog}: {message}")
+            print(json.dumps(error.to_json()))
+        super().error(message)
+
+
+def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
+    _Parser.json_errors = json_errors
+    common = _Parser(add_help=False)
     common.add_argument(
         "--index",
         metavar="DIR",
@@ -45,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"index directory (default: ${store.ENV_INDEX}, else the project's index/ folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description=(
             "Search news archives and find every spelling of a name: Sairoon, Sairun and "
@@ -53,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     p = commands.add_parser(
         "index",
@@ -81,10 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="search the index",
         description=(
-            'All words are required; "quoted phrases" match in sequence (in any spelling); '
-            "-word excludes; OR matches either side; ( ) groups. Quote the whole query for the "
-            "shell: news-search query 'Sadr -Sairoon'. An empty query ('') lists every article "
-            "that passes the filters, newest first."
+            'All words are required; "quoted phrases" match in sequence (in any spelling), '
+            '"a b"~3 with up to 3 words between; -word excludes; OR matches either side; ( ) '
+            "groups; Alep* matches words beginning so; title:word and body:word search one "
+            "field. Quote the whole query for the shell: news-search query 'Sadr -Sairoon'. An "
+            "empty query ('') lists every article that passes the filters, newest first."
         ),
     )
     p.add_argument("text", nargs="+", metavar="TEXT", help="the query")
@@ -112,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this source (repeat for several)",
+        help="only this source; else every source differing from it only in case (repeatable)",
     )
     p.add_argument(
         "--exact",
@@ -123,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
+    _budget_option(p)
 
     p = commands.add_parser(
         "analyze",
@@ -153,7 +174,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="server processes, each with its own searcher (default: 1)",
     )
+    _budget_option(p)
     return parser
+
+
+def _budget_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--budget",
+        type=_seconds,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=(
+            f"seconds a search may take before it is refused (default: {DEFAULT_SECONDS:g}; "
+            "0 for no limit)"
+        ),
+    )
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= seconds <= 3600 or seconds != seconds:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 3600 seconds, not {value}")
+    return seconds
 
 
 def _version() -> str:
@@ -166,7 +211,8 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(json_errors="--json" in argv).parse_args(argv)
     index_dir = args.index or store.default_index_dir()
     try:
         handler = {
@@ -178,8 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         return handler[args.command](args, index_dir)
     except SearchError as e:
-        if getattr(args, "json", False):
-            print(json.dumps(e.to_json()))
+        try:
+            if getattr(args, "json", False):
+                print(json.dumps(e.to_json()), flush=True)
+        except BrokenPipeError:  # the error object piped into head and the like
+            sys.stdout = None  # type: ignore[assignment]  # nothing more can be written
         print(f"{PROG}: error: {e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
@@ -205,15 +254,22 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
             print(f"skipped {skip}", file=sys.stderr)
 
     progress = Progress(enabled=False if args.quiet or args.json else None)
-    summary = index_corpus(
-        index_dir,
-        paths,
-        rebuild=args.rebuild,
-        procs=args.procs,
-        strict=args.strict,
-        progress=progress,
-        on_skip=report,
-    )
+    summary = None
+    try:
+        summary = index_corpus(
+            index_dir,
+            paths,
+            rebuild=args.rebuild,
+            procs=args.procs,
+            strict=args.strict,
+            progress=progress,
+            on_skip=report,
+        )
+        _ignore_interrupts()
+    except KeyboardInterrupt:
+        if summary is None:  # raised by index_corpus: nothing was committed
+            raise
+        _ignore_interrupts()
     if len(skips) > MAX_SKIP_LINES:
         print(f"... and {len(skips) - MAX_SKIP_LINES:,} more skipped records", file=sys.stderr)
     for path in summary.ignored:
@@ -223,6 +279,14 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
     elif not args.quiet:
         print(f"{index_dir}: {summary.line()}")
     return 0
+
+
+def _ignore_interrupts() -> None:
+    """Once a run is committed, a Ctrl-C can neither undo it nor be reported as "nothing was
+    committed" (index_corpus ignores one that comes during the commit itself): ignored, also
+    while Python shuts down (which puts back the default action of a Python handler)."""
+    with contextlib.suppress(ValueError):  # not the main thread: signals are not ours
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
@@ -236,7 +300,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         sources=args.source,
         exact=args.exact,
     )
-    with Engine(index_dir) as engine:
+    with Engine(index_dir, budget=args.budget) as engine:
         response = engine.search(request)
     if args.json:
         print(json.dumps(response.to_json(), ensure_ascii=False))
@@ -246,6 +310,9 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
+    for word in args.words:
+        if re.search("[\ud800-\udfff]", word):
+            raise SearchError(f"{word!r} is not valid UTF-8 text")
     with Engine(index_dir) as engine:
         report = engine.analyze(args.words)
     if args.json:
@@ -305,6 +372,7 @@ def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
     from web import server  # the server is needed by this command only
 
     os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
+    os.environ[ENV_BUDGET] = str(args.budget)
     print(
         f"{PROG}: serving {documents:,} articles from {index_dir} on "
         f"http://{args.host}:{args.port} (Ctrl-C to stop)",

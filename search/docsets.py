@@ -24,9 +24,11 @@ from pickle import loads
 
 from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, ListMatcher, Matcher, NullMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
+
+from search.budget import UNLIMITED
 
 #: Phrases whose documents are kept (the most recent).
 PHRASES_KEPT = 32
@@ -52,6 +54,8 @@ class DocSets:
         # score its page (scoring_query).
         self._phrases: OrderedDict[_Slots, frozenset[int]] = OrderedDict()
         self._cached_ids = 0
+        #: The deadline of the search under way (the engine sets it for each search).
+        self.budget = UNLIMITED
 
     def docs(self, query: wq.Query) -> frozenset[int]:
         """The live documents ``query`` matches: what ``docs_for_query`` yields, as a set."""
@@ -65,7 +69,10 @@ class DocSets:
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text)
         if isinstance(q, wq.Or):
-            return set().union(*(self._eval(sub) for sub in q.subqueries))
+            found: set[int] = set()
+            for sub in q.subqueries:  # one part's set at a time, not all of them held at once
+                found |= self._eval(sub)
+            return found
         if isinstance(q, wq.And):
             sets = sorted((self._eval(sub) for sub in q.subqueries), key=len)
             return set(sets[0]).intersection(*sets[1:]) if sets else set()
@@ -90,7 +97,8 @@ class DocSets:
         each exclusion dropped (the filter holds none of its documents), an exclusion that
         stands alone in an Or replaced by every document at a score of 0.0, and every phrase
         replaced by the intersection of its words, kept to the documents where the phrase
-        stands. The same scores, to the bit, as Whoosh gives ``q``'s matches.
+        stands. The same scores as Whoosh gives ``q``'s matches (up to the rounding of a sum
+        taken in another order: every Or is a tree of unions, :class:`_Or`).
 
         Which documents match is decided here, by :meth:`docs`, never by Whoosh's walk: its
         AndNot matcher lets a document of the excluded part through when that part's first
@@ -105,14 +113,23 @@ class DocSets:
             return self.scoring_query(q.a)
         if _slots(q) is not None:
             subqueries = (
-                [wq.Term(q.fieldname, word) for word in q.words]
+                [_Term(q.fieldname, word) for word in q.words]
                 if isinstance(q, wq.Phrase)
-                else q.subqueries
+                else [self.scoring_query(sub) for sub in q.subqueries]
             )
             return _Within(_Intersection(subqueries, boost=q.boost), self._by_leaf(self._eval(q)))
-        if isinstance(q, (wq.And, wq.Or)):
-            return type(q)([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
+        if isinstance(q, wq.Or):
+            return _Or([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
+        if isinstance(q, wq.And):
+            return wq.And([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
+        if type(q) is wq.Term:
+            return _Term(q.fieldname, q.text, boost=q.boost)
         return q
+
+    def among(self, q: wq.Query, docs: Iterable[int]) -> wq.Query:
+        """``q`` kept to ``docs``, which lead: Whoosh's matchers skip to each of them rather
+        than step through every posting of their terms (the same scores)."""
+        return _Within(q, self._by_leaf(docs))
 
     def _by_leaf(self, docs: Iterable[int]) -> dict[int, list[int]]:
         """``docs`` in each leaf reader's own numbers, ascending, by the reader's id()."""
@@ -130,6 +147,7 @@ class DocSets:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
+        self.budget.check()
         found = self._live(self._postings(fieldname, text))
         if len(found) <= self._cache_limit:
             self._cache[key] = found
@@ -151,8 +169,13 @@ class DocSets:
             local = sorted(n - offset for n in candidates if offset <= n < end)
             if not local:
                 continue
-            positions = [_positions(reader, fieldname, list(slot), local) for slot in slots]
-            for doc in local:
+            positions = []
+            for slot in slots:
+                self.budget.check()
+                positions.append(_positions(reader, fieldname, list(slot), local))
+            for i, doc in enumerate(local):
+                if not i % 4096:
+                    self.budget.check()
                 if chain_exists([p.get(doc, ()) for p in positions], slop):
                     found.add(doc + offset)
         return found
@@ -174,12 +197,52 @@ class DocSets:
         return found - self._deleted if self._deleted else found
 
 
+class _Boosted(WrappingMatcher):
+    """Whoosh's boost, which also tells the parts it wraps the least score that matters in
+    their own terms: Whoosh's WrappingMatcher divides that score by the boost when it skips
+    blocks but not when its top-N collector prunes the matcher tree (``replace``), so a term
+    boosted above 1 (every title term) could be dropped while it could still lift a document
+    into the top N."""
+
+    def replace(self, minquality: float = 0) -> Matcher:
+        child = self.child.replace(minquality / self.boost if minquality else 0)
+        return self if child is self.child else self._replacement(child)
+
+
+class _Or(wq.Or):
+    """An Or always matched by a tree of unions. On an index of up to 5,000 documents
+    Whoosh's Or of three parts or more preloads their matches into an ArrayUnionMatcher,
+    whose best possible score is the best of its parts' instead of their sum: the top-N
+    collector then pruned documents that match several parts, the best ones (the first page
+    of "Damascus OR Aleppo" on fakes.jsonl missed its best match)."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+class _Term(wq.Term):
+    """A term whose boost is a :class:`_Boosted`."""
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        boost, self.boost = self.boost, 1.0
+        try:
+            m = super().matcher(searcher, context)
+        finally:
+            self.boost = boost
+        return _Boosted(m, boost=boost) if boost != 1.0 and m.is_active() else m
+
+
 class _Intersection(wq.And):
     """An And whose matchers are paired in the order of its subqueries, as a phrase's are
-    (Whoosh's And pairs the rarest first), so that a document's score is the same sum."""
+    (Whoosh's And pairs the rarest first), so that a document's score is the same sum; its
+    boost is a :class:`_Boosted`."""
 
     def _matcher(self, subs: list[wq.Query], searcher: Searcher, context: object) -> Matcher:
-        return self._tree_matcher(subs, IntersectionMatcher, searcher, context, None)
+        boost, self.boost = self.boost, 1.0
+        try:
+            m = self._tree_matcher(subs, IntersectionMatcher, searcher, context, None)
+        finally:
+            self.boost = boost
+        return _Boosted(m, boost=boost) if boost != 1.0 else m
 
 
 class _Within(wq.Query):
@@ -213,10 +276,19 @@ class _Within(wq.Query):
         if not docs:
             return NullMatcher()
         # Each fixed document scores 0.0 of its own: the sum is the child's score, exactly.
-        fixed = ListMatcher(docs, weights=[0.0] * len(docs))
+        fixed = _Fixed(docs, weights=[0.0] * len(docs))
         if self.child is None:
             return fixed
         return IntersectionMatcher(fixed, self.child.matcher(searcher, context))
+
+
+class _Fixed(ListMatcher):
+    """Fixed documents at a score of 0.0, with no block quality to skip by: Whoosh's list
+    matcher gives its one block the quality 0.0, so an intersection led by it skipped every
+    document after the heap of the top N filled (pages repeated and left out articles)."""
+
+    def supports_block_quality(self) -> bool:
+        return False
 
 
 def _block_ids(matcher: object, offset: int) -> Iterable[int]:

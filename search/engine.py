@@ -12,14 +12,17 @@ import math
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.collectors import Collector, FilterCollector, WrappingCollector
 
 from search import store
+from search.budget import DEFAULT_SECONDS, UNLIMITED, Budget
 from search.columns import Columns, read_column
 from search.corrections import Corrections
 from search.docsets import DocSets
@@ -70,13 +73,18 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
 #: ordered here; above it, as two top-N searches (typed spellings, then the rest), which skip
 #: the postings blocks that cannot make the page.
 SCORE_ALL = 500
+#: Up to this many matches, the scorer is led by them (its matchers skip from one to the next);
+#: above it, it walks the postings with Whoosh's block skipping and filters.
+LEAD_MATCHES = 2000
 
 
 class Engine:
     """Search one index directory."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, budget: float | None = DEFAULT_SECONDS) -> None:
+        """``budget``: the seconds a search may take before it is refused (None: no limit)."""
         self.index_dir = index_dir
+        self.budget = budget
         self.ix = store.open_index(index_dir)
         self._searcher = self.ix.searcher(weighting=scoring.BM25F())
         self._finder = VariantFinder(self._searcher.reader())
@@ -119,8 +127,18 @@ class Engine:
     # Searching --------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """One page of results; :class:`~search.errors.TooCostly` when the search runs past
+        the budget."""
+        budget = Budget(self.budget)
+        self._docsets().budget = budget
+        try:
+            return self._search(request, budget)
+        finally:
+            self._docsets().budget = UNLIMITED
+
+    def _search(self, request: SearchRequest, budget: Budget) -> SearchResponse:
         started = time.perf_counter()
-        builder = QueryBuilder(self._finder, exact=request.exact)
+        builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
         query = builder.build(request.node) if request.node else wq.Every()
         chosen = self._source_names(request)
         # The matches as a set, without scoring (search.docsets): the exact total and the
@@ -137,10 +155,9 @@ class Engine:
         if total:
             offset = (request.page - 1) * request.size
             ranked = self._rank(request, builder, query, docs, allowed, offset + request.size)
-            hits = [
-                self._hit(offset + i + 1, docnum, score, builder)
-                for i, (docnum, score) in enumerate(ranked[offset:])
-            ]
+            for i, (docnum, score) in enumerate(ranked[offset:]):
+                budget.check()
+                hits.append(self._hit(offset + i + 1, docnum, score, builder))
         response = SearchResponse(
             query=request.echo(),
             total=total,
@@ -156,7 +173,7 @@ class Engine:
             },
         )
         if request.node is not None:
-            self._alternatives(request, request.node, chosen, response)
+            self._alternatives(request, request.node, chosen, response, budget)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -195,11 +212,12 @@ class Engine:
         node: Node,
         chosen: list[str],
         response: SearchResponse,
+        budget: Budget,
     ) -> None:
         """Fill in "did you mean", and for an empty result the queries that would find more."""
 
         def count(other: Node) -> int:
-            query = QueryBuilder(self._finder, exact=request.exact).build(other)
+            query = QueryBuilder(self._finder, exact=request.exact, budget=budget).build(other)
             docs, _ = self._matches(query, request.date_from, request.date_to)
             return len(self._allowed(docs, chosen))
 
@@ -209,7 +227,7 @@ class Engine:
         if response.total == 0:
             response.fewer_words = fewer_words(node, count)
             if request.filtered:
-                query = QueryBuilder(self._finder, exact=request.exact).build(node)
+                query = QueryBuilder(self._finder, exact=request.exact, budget=budget).build(node)
                 docs, _ = self._matches(query, None, None)
                 if docs:
                     response.without_filters = self._columns().coverage(docs)
@@ -236,12 +254,12 @@ class Engine:
             order = heapq.nsmallest(limit, allowed, key=lambda n: (undated[n], sign * date[n], n))
             return [(n, None) for n in order]
         scoring = self._docsets().scoring_query(query)
-        if not builder.terms.varied:
+        typed_query = builder.terms.typed_query(FIELDS)
+        if typed_query is None:
             return self._scored(scoring, allowed, limit)
-        # Other spellings were reached: the articles that write a word as it was typed come
-        # first, then those with only other spellings, each by relevance. Each part is one
-        # top-N search of Whoosh's, which skips postings blocks that cannot make the page.
-        typed_query = wq.Or([wq.Term(f, t) for t in sorted(builder.terms.varied) for f in FIELDS])
+        # Other spellings were reached: the articles that write a word (or a phrase) as it was
+        # typed come first, then those with only other spellings, each by relevance. Each part
+        # is one top-N search of Whoosh's, which skips postings blocks that cannot make the page.
         typed = allowed & self._docsets().docs(typed_query)
         if len(allowed) <= SCORE_ALL:
             # Few matches: score them all in one search, and order them here.
@@ -262,8 +280,26 @@ class Engine:
         Whoosh would not return is a fault, reported rather than dropped from the count."""
         if not allowed:
             return []
-        results = self._searcher.search(scoring, limit=limit, filter=allowed)
-        ranked = [(hit.docnum, float(hit.score)) for hit in results]
+        docsets = self._docsets()
+        lead = len(allowed) <= LEAD_MATCHES
+        if lead:
+            # Few matches: they lead, and the terms' matchers skip to each of them.
+            scoring = docsets.among(scoring, allowed)
+        ranking = self._searcher.collector(limit=limit)
+        # Whoosh's top-N collector also prunes the matcher tree every 10 matches (``replace``),
+        # dropping parts whose best possible score seems too low to matter. In Whoosh 2.7.5
+        # that loses documents of intersections (an And of words in several spellings lost its
+        # best match), so pages repeated and skipped articles: it is kept only for a union of
+        # terms (a word in its spellings, where it pays most), found sound there by
+        # tests/test_docsets.py. Skipping whole blocks whose best score cannot make the page
+        # (``usequality``) is sound and stays.
+        if not _union_of_terms(scoring):
+            ranking.replace = 0
+        collector: Collector = _BudgetCollector(ranking, docsets.budget)
+        if not lead:
+            collector = FilterCollector(collector, allow=allowed)
+        self._searcher.search_with_collector(scoring, collector)
+        ranked = [(hit.docnum, float(hit.score)) for hit in collector.results()]
         expected = len(allowed) if limit is None else min(limit, len(allowed))
         if len(ranked) != expected:
             raise RuntimeError(
@@ -333,7 +369,11 @@ class Engine:
         node = parse_query(q) if q.strip() else None
         if node is not None:
             builder.build(node)
-        fields = self._searcher.document(id=article_id)
+        fields = (
+            None
+            if re.search("[\ud800-\udfff]", article_id)
+            else (self._searcher.document(id=article_id))
+        )
         if fields is None:
             raise NotFound(f"no article has the id {article_id!r}")
         title = fields.get("title", "")
@@ -456,8 +496,14 @@ class Engine:
             for token in query_tokens(word):
                 if token.article:
                     continue
-                ordinary = self._finder.query_word_is_ordinary(token.exact, token.key)
                 spellings = self._finder.reach(token.original, token.exact, token.key)
+                # An ordinary word is searched as written, unless it reached the spellings of
+                # a loanword (zakat, zakah).
+                ordinary = (
+                    None
+                    if spellings
+                    else self._finder.query_word_is_ordinary(token.exact, token.key)
+                )
                 report.append(
                     {
                         "word": token.original,
@@ -484,12 +530,37 @@ class Engine:
         return report
 
 
+def _union_of_terms(q: wq.Query) -> bool:
+    """Whether a scoring query is one term, or an Or of terms."""
+    if isinstance(q, wq.Or):
+        return all(isinstance(sub, wq.Term) for sub in q.subqueries)
+    return isinstance(q, wq.Term)
+
+
+class _BudgetCollector(WrappingCollector):
+    """Whoosh's collector, checking the search's budget every few hundred documents scored
+    (Whoosh's own TimeLimitCollector needs a timer thread and SIGALRM, which only the main
+    thread may use)."""
+
+    def __init__(self, child: Collector, budget: Budget) -> None:
+        super().__init__(child)
+        self.budget = budget
+
+    def matches(self) -> Iterator[int]:
+        for i, docnum in enumerate(self.child.matches()):
+            if not i % 256:
+                self.budget.check()
+            yield docnum
+
+
 def _rule(query_word: str, spelling: Spelling) -> str:
     """Why the rules reach a spelling from a query word, in one phrase."""
     if spelling.tier == "alias":
         return f"alias of {query_word!r} in search/rules/aliases.json"
     if spelling.tier == "possessive":
         return "an s the stemmer keeps, as a possessive whose apostrophe was lost"
+    if spelling.tier == "convention":
+        return "one language's way of writing a letter (search/rules/conventions.py)"
     if is_arabic(query_word):  # the script tier, and the spellings its reading reaches
         return f"read from the Arabic letters of {query_word!r} (search/rules/arabic_latin.py)"
     # Both sides are names by now (the archive says so): compare them as names.

@@ -26,6 +26,11 @@ class QueryError(SearchError):
     """The query or one of its parameters is not valid."""
 
 
+class TooCostly(SearchError):
+    """A search ran past the time a search may take (:mod:`search.budget`): it is refused
+    rather than answered in part."""
+
+
 class NotFound(SearchError):
     """No article has the id asked for."""
 

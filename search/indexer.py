@@ -5,10 +5,20 @@ changed ones re-indexed, unchanged ones left alone, and articles that came from 
 but are no longer there are removed. Everything happens in one Whoosh writer and becomes visible
 at one commit, so an interrupted run (Ctrl-C, ``kill -9``) leaves the last committed index as it
 was. ``rebuild`` replaces every segment at that same single commit.
+
+Whoosh writes the table of contents of a new generation atomically (a file renamed into place);
+the metadata beside it (:mod:`search.store`) is recorded for that generation before it is
+written, so a run killed at any moment leaves either the last commit or the new one, each with
+its metadata. A Ctrl-C that comes once the new generation is on disk is ignored: the run is
+committed, and ends as it would have.
+
+A file that cannot be read, or stops being readable, is reported and its articles already in the
+index are kept: only a file that was read can tell which of them are gone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing.util
@@ -16,9 +26,11 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType, TracebackType
 
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import CLEAR, IndexWriter
@@ -131,20 +143,17 @@ def _never_committed(index_dir: Path) -> bool:
 
 
 def _writer(ix: FileIndex, procs: int) -> IndexWriter:
-    """A writer; with several processes, workers that leave Ctrl-C to this process."""
+    """A writer; with several processes, workers that leave Ctrl-C to this process.
+
+    Call it with SIGINT ignored (see index_corpus): Whoosh forks its workers while creating the
+    writer, and they inherit the ignored SIGINT, so an interrupt reaches only this process,
+    which cancels the run and stops them (no tracebacks). They also watch this process, so that
+    a kill -9 of it does not leave them blocked forever.
+    """
     if procs == 1:
         return NewsSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
-    # Whoosh forks its workers while creating the writer: they inherit the ignored SIGINT, so an
-    # interrupt reaches only this process, which cancels the run and stops them (no tracebacks);
-    # and they watch this process, so that a kill -9 of it does not leave them blocked forever.
     multiprocessing.util.register_after_fork(_WORKERS, _exit_with_parent)
-    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
+    return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
 
 
 class _Workers:
@@ -180,7 +189,56 @@ def _cancel(writer: IndexWriter) -> None:
         queue = getattr(writer, name, None)
         if queue is not None:
             queue.cancel_join_thread()
-    writer.cancel()
+    if not writer.is_closed:  # an interrupted commit has already released the writer
+        writer.cancel()
+
+
+class _CommitInterrupts:
+    """While a run commits: a Ctrl-C cancels it until the new generation is on disk, and is
+    ignored after, so that an interrupt that reports "nothing was committed" is never late.
+
+    Python runs signal handlers in the main thread between two steps of it, the one that writes
+    the table of contents: the generation on disk tells exactly which side of the commit the
+    interrupt came.
+    """
+
+    def __init__(self, index_dir: Path, generation: int) -> None:
+        self.index_dir = index_dir
+        self.generation = generation
+        self.previous: object = None
+        self.main = threading.current_thread() is threading.main_thread()
+
+    def committed(self) -> bool:
+        return store.committed_generation(self.index_dir) >= self.generation
+
+    def __enter__(self) -> _CommitInterrupts:
+        if self.main:
+            self.previous = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self.committed():
+            return
+        if callable(self.previous):
+            self.previous(signum, frame)  # Python's own raises KeyboardInterrupt
+        elif self.previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.main:
+            return
+        # An interrupt received just before the handler is put back runs it as soon as it is:
+        # too late to matter, since the commit is over (an error that ended it goes on). No
+        # context manager here: entering and leaving one is a call, where it would run too.
+        try:  # noqa: SIM105 - contextlib.suppress would be such a call
+            signal.signal(signal.SIGINT, self.previous)  # type: ignore[arg-type]
+        except KeyboardInterrupt:
+            pass
 
 
 def _existing(ix: FileIndex) -> dict[str, tuple[bytes, str]]:
@@ -231,16 +289,49 @@ def index_corpus(
 
     ix, clear = _open_for_writing(index_dir, rebuild)
     existing = {} if clear else _existing(ix)
+    seen: dict[str, str] = {}
+    unread = _Unread(existing)
+    roots = [p.resolve() for p in paths]
+    meta = store.read_meta(index_dir)
+    now = store.now_iso()
+    new_meta = store.IndexMeta(
+        analyzer_version=ANALYZER_VERSION,
+        built_at=now if clear or meta is None else meta.built_at,
+        updated_at=now,
+        paths=sorted({*(meta.paths if meta and not clear else []), *map(str, roots)}),
+    )
+
+    def skip(record: Skip) -> None:
+        if record.unread:
+            record = unread.add(record)
+        summary.skipped += 1
+        if strict:
+            raise StrictSkipError(f"{record} (--strict: nothing was committed)")
+        if on_skip:
+            on_skip(record)
+
+    # Ctrl-C is ignored from the moment the writer starts until it is held where an interrupt
+    # cancels it: an interrupt in between would leave the writer processes of --procs waiting
+    # for work, and this process waiting for them at exit.
+    main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
         writer = _writer(ix, procs)
-    except LockError:
-        raise SearchError(
-            f"another `news-search index` is writing to {index_dir}; try again when it ends"
-        ) from None
-
-    seen: dict[str, str] = {}
+    except BaseException as error:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+        if isinstance(error, LockError):
+            raise SearchError(
+                f"another `news-search index` is writing to {index_dir}; try again when it ends"
+            ) from None
+        raise
+    done = False
     try:
+        if main:
+            signal.signal(signal.SIGINT, previous)
         progress.phase("analysing", total)
+        for problem in corpus.problems:
+            skip(problem)
         for path in corpus.files:
             for record in read_file(path):
                 progress.advance()
@@ -251,45 +342,61 @@ def index_corpus(
                         f"duplicate id {record.id!r} (first read at {seen[record.id]})",
                     )
                 if isinstance(record, Skip):
-                    summary.skipped += 1
-                    if strict:
-                        raise StrictSkipError(f"{record} (--strict: nothing was committed)")
-                    if on_skip:
-                        on_skip(record)
+                    skip(record)
                     continue
                 seen[record.id] = f"{record.origin}:{record.line}"
                 _index_article(writer, record, existing, summary, variants)
-        roots = [p.resolve() for p in paths]
         for doc_id, (_, origin) in existing.items():
-            if doc_id not in seen and _covered(origin, roots):
+            if doc_id not in seen and _covered(origin, roots) and not unread.covers(origin):
                 writer.delete_by_term("id", doc_id)
                 summary.removed += 1
         progress.phase("committing and merging")
-        if clear:
-            writer.commit(mergetype=CLEAR)
-        else:
-            writer.commit()
-    except BaseException:
-        _cancel(writer)
+        # The metadata of the generation about to be written, for a run killed between the
+        # commit and the metadata's own update (store.read_meta).
+        store.write_pending_meta(index_dir, new_meta, writer.generation)
+        with _CommitInterrupts(index_dir, writer.generation):
+            if clear:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
+            store.write_meta(index_dir, new_meta)
+            with ix.reader() as reader:
+                summary.documents = reader.doc_count()
+            summary.seconds = time.monotonic() - started
+            done = True
+    except BaseException as error:
+        if done and isinstance(error, KeyboardInterrupt):
+            # Received as the handler was put back, once all was done: too late to undo.
+            return summary
+        if store.committed_generation(index_dir) < writer.generation:
+            _cancel(writer)
         raise
     finally:
         progress.close()
-
-    meta = store.read_meta(index_dir)
-    now = store.now_iso()
-    store.write_meta(
-        index_dir,
-        store.IndexMeta(
-            analyzer_version=ANALYZER_VERSION,
-            built_at=now if clear or meta is None else meta.built_at,
-            updated_at=now,
-            paths=sorted({*(meta.paths if meta and not clear else []), *map(str, roots)}),
-        ),
-    )
-    with ix.reader() as reader:
-        summary.documents = reader.doc_count()
-    summary.seconds = time.monotonic() - started
     return summary
+
+
+class _Unread:
+    """The files and directories that could not be read, whose indexed articles are kept."""
+
+    def __init__(self, existing: dict[str, tuple[bytes, str]]) -> None:
+        self.paths: list[Path] = []
+        self.origins = Counter(origin for _, origin in existing.values())
+
+    def add(self, skip: Skip) -> Skip:
+        """Note ``skip``'s file as unread; the skip, saying how many articles are kept."""
+        path = Path(skip.origin)
+        self.paths.append(path)
+        kept = sum(n for origin, n in self.origins.items() if _covered(origin, [path]))
+        if not kept:
+            return skip
+        kept_text = "the article indexed from it is kept"
+        if kept > 1:
+            kept_text = f"the {kept:,} articles indexed from it are kept"
+        return dataclasses.replace(skip, reason=f"{skip.reason}; {kept_text}")
+
+    def covers(self, origin: str) -> bool:
+        return bool(self.paths) and _covered(origin, self.paths)
 
 
 def _index_article(

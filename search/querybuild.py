@@ -24,6 +24,7 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM, NewsTokenizer, compound_form
+from search.budget import UNLIMITED, Budget
 from search.errors import QueryError
 from search.rules import bare_possessive, exact_form, fold, spelling_key
 from search.rules.fold import strip_possessive
@@ -82,6 +83,21 @@ class QueryTerms:
     # The words typed that reached other spellings (and a typed word's possessive written
     # without its apostrophe, "Qaidas" for Qaida): the articles holding them come first.
     varied: set[str] = field(default_factory=set)
+    # The phrases typed (a hyphenated compound among them: "Ahmadi-Nejad"), as exact-word terms;
+    # when a word of one reached other spellings (varied_phrases), the articles where the
+    # phrase stands as typed come first.
+    typed_phrases: set[tuple[str, ...]] = field(default_factory=set)
+    varied_phrases: bool = False
+
+    def typed_query(self, fields: tuple[str, ...]) -> wq.Query | None:
+        """What an article writes when it writes the query as typed (None: nothing varied)."""
+        if not (self.varied or self.varied_phrases):
+            return None
+        parts: list[wq.Query] = [wq.Term(f, t) for t in sorted(self.varied) for f in fields]
+        if self.varied_phrases:
+            parts += [wq.Phrase(f, list(p)) for p in sorted(self.typed_phrases) for f in fields]
+        return wq.Or(parts)
+
     # What to mark in each field: a word searched in the title only is not marked in the body.
     marks: dict[str, Marks] = field(default_factory=lambda: {f: Marks() for f in FIELDS})
 
@@ -119,10 +135,13 @@ class QueryBuilder:
     ``AndNot`` with ``Every`` for an exclusion that stands alone inside an ``Or``.
     """
 
-    def __init__(self, finder: VariantFinder, exact: bool = False) -> None:
+    def __init__(
+        self, finder: VariantFinder, exact: bool = False, budget: Budget = UNLIMITED
+    ) -> None:
         self.finder = finder
         self.reader = finder.reader
         self.exact = exact
+        self.budget = budget
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
@@ -138,6 +157,8 @@ class QueryBuilder:
         if isinstance(node, ql.Prefix):
             return self._prefix(node.text, positive, fields)
         if isinstance(node, ql.Phrase):
+            if len(node.words) == 1:  # one word quoted is the word ("al-Zubaydi")
+                return self._word(node.words[0], positive, fields)
             return self._phrase(" ".join(node.words), positive, fields, node.slop)
         if isinstance(node, ql.Field):
             return self._node(node.node, positive, (node.name,))
@@ -178,11 +199,15 @@ class QueryBuilder:
         if len(tokens) == 1:
             return self._token(tokens[0], positive, fields)
         alternatives = self._exact_phrases(tokens, fields, slop, positive)
-        groups = {id(t): self._spellings(t, positive) for t in tokens}
+        if all(t.article for t in tokens):
+            return wq.Or(alternatives)  # articles with no name after them: as written
+        if positive:
+            self.terms.typed_phrases.add(tuple(t.exact for t in tokens))
+        groups = {id(t): self._spellings(t, positive, phrase=True) for t in tokens}
         if self.exact:
             return wq.Or(alternatives)
         variants = _article_variants(tokens)
-        if any(groups.values()) or len(variants) > 1:
+        if any(groups.values()) or any(t.article for t in tokens):
             for variant in variants:
                 slots = [self._slot(t, groups[id(t)]) for t in variant]
                 for f in fields:
@@ -204,7 +229,7 @@ class QueryBuilder:
                 article=False,
                 compound="",
             )
-            alternatives.append(self._token(joined, positive, fields))
+            alternatives.append(self._token(joined, positive, fields, typed=False))
         return wq.Or(alternatives)
 
     def _prefix(self, text: str, positive: bool, fields: tuple[str, ...]) -> wq.Query:
@@ -217,6 +242,7 @@ class QueryBuilder:
         form = prefix_form(tokens[0].original)
         if len(form) < MIN_PREFIX:
             raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before it")
+        self.budget.check()
         words = {tokens[0].exact}
         for f in fields:
             for raw in self.reader.expand_prefix(f, form):
@@ -235,10 +261,13 @@ class QueryBuilder:
 
     # Leaves -----------------------------------------------------------------------------------
 
-    def _spellings(self, token: QueryToken, positive: bool) -> list[Spelling]:
-        """The accepted spellings of a token other than its own, recorded for the response."""
+    def _spellings(self, token: QueryToken, positive: bool, phrase: bool = False) -> list[Spelling]:
+        """The accepted spellings of a token other than its own, recorded for the response;
+        ``phrase``: the token is a word of a phrase (the phrase as typed is what ranks first,
+        :attr:`QueryTerms.typed_phrases`, not its words alone)."""
         if token.article:
             return []
+        self.budget.check()
         if positive:
             self.terms.exact.add(token.exact)
             self.terms.spellings.add(token.exact)
@@ -247,10 +276,13 @@ class QueryBuilder:
         reached = self.finder.reach(token.original, token.exact, token.key)
         accepted = [s for s in reached if s.accepted]
         if positive and accepted:
-            self.terms.varied.add(token.exact)
+            if phrase:
+                self.terms.varied_phrases = True
+            else:
+                self.terms.varied.add(token.exact)
             possessive = bare_possessive(token.exact)
             for s in accepted:
-                if s.tier == "possessive" and s.text == possessive:
+                if s.tier == "possessive" and s.text == possessive and not phrase:
                     self.terms.varied.add(s.text)
                 self.terms.reached.setdefault(s.text, s)
                 if "-" not in s.text:
@@ -266,9 +298,12 @@ class QueryBuilder:
                 self.terms.marks[f].phrases.add((tuple(frozenset((w,)) for w in words), slop))
         return [wq.Phrase(f, words, slop=slop + 1, boost=FIELD_BOOSTS[f]) for f in fields]
 
-    def _token(self, token: QueryToken, positive: bool, fields: tuple[str, ...]) -> wq.Query:
-        """Any spelling of one word, each weighted by its tier on a shared idf."""
-        spellings = self._spellings(token, positive)
+    def _token(
+        self, token: QueryToken, positive: bool, fields: tuple[str, ...], typed: bool = True
+    ) -> wq.Query:
+        """Any spelling of one word, each weighted by its tier on a shared idf; ``typed``: the
+        word is typed as such (not the joined spelling of a compound typed)."""
+        spellings = self._spellings(token, positive, phrase=not typed)
         alternatives = [(token.exact, 1.0)] + [
             (s.text, s.weight) for s in spellings if "-" not in s.text
         ]

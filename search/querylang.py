@@ -165,7 +165,7 @@ def _slop(phrase: str, written: str | None) -> int:
     if written is None:
         return 0
     if written == "~":
-        raise QueryError(f'a proximity search needs a number after the ~: "{phrase}"~3')
+        raise QueryError('a proximity search needs a number after the ~, as in "a b"~3')
     slop = int(written[1:])
     if slop > MAX_SLOP:
         raise QueryError(f"a proximity search allows at most ~{MAX_SLOP}, not ~{slop}")

@@ -18,13 +18,16 @@ MAX_SIZE = 100
 DEFAULT_SIZE = 10
 MAX_PAGE = 10_000
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+#: A whole number as a URL or a command line writes it: ASCII digits, nothing else (Python's
+#: int() would also take 1_0, a sign, spaces and other scripts' digits).
+_NUMBER_RE = re.compile(r"^[0-9]+$")
 
 
 def parse_date_bound(value: str, name: str, end: bool) -> datetime:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the first (or, with ``end``, the last)
     moment of that year, month or day."""
-    m = _DATE_RE.match(value.strip())
+    m = _DATE_RE.match(value)
     if not m:
         raise QueryError(f"{name} must be a date like 2020-01-09, 2020-01 or 2020, not {value!r}")
     year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
@@ -48,7 +51,7 @@ def parse_flag(value: str | bool | None, name: str) -> bool:
     off."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    text = value.strip().lower()
+    text = value.lower()
     if text in ("", "0", "false"):
         return False
     if text in ("1", "true"):
@@ -57,10 +60,10 @@ def parse_flag(value: str | bool | None, name: str) -> bool:
 
 
 def _positive_int(value: str | int, name: str, maximum: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{name} must be a whole number, not {value!r}") from None
+    text = str(value)
+    if not _NUMBER_RE.match(text) or len(text) > 12:
+        raise QueryError(f"{name} must be a whole number, not {value!r}")
+    number = int(text)
     if not 1 <= number <= maximum:
         raise QueryError(f"{name} must be between 1 and {maximum:,}, not {number}")
     return number
@@ -94,7 +97,7 @@ class SearchRequest:
     ) -> SearchRequest:
         q = q or ""
         node = parse_query(q) if q.strip() else None
-        sort = (sort or "").strip().lower() or ("relevance" if node else "newest")
+        sort = sort or ("relevance" if node else "newest")
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if node is None and sort == "relevance":
@@ -102,7 +105,7 @@ class SearchRequest:
         start = parse_date_bound(date_from, "from", end=False) if date_from else None
         end = parse_date_bound(date_to, "to", end=True) if date_to else None
         if start and end and start > end:
-            raise QueryError(f"from ({date_from}) is after to ({date_to})")
+            raise QueryError(f"from ({start.date()}) is after to ({end.date()})")
         return cls(
             q=q.strip(),
             node=node,

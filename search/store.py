@@ -3,12 +3,20 @@
 Whoosh keeps its own files in the index directory; next to them ``news-search.json`` records the
 analyzer version that built the index, when it was built and updated, and the corpus paths it
 was built from (so error messages can give the exact command that rebuilds it).
+
+Whoosh commits a generation by renaming its table of contents into place, and the metadata can
+only be replaced after that. So an index run first writes the metadata of the generation it is
+about to commit to ``news-search.pending.json``, with that generation's number: a run killed
+between the commit and the update of ``news-search.json`` leaves the pending file describing the
+latest generation, and :func:`read_meta` reads it until the next run replaces both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shlex
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +32,11 @@ from search.mapped import open_mapped
 from search.schema import ANALYZER_VERSION, build_schema
 
 META_FILE = "news-search.json"
+#: The metadata of a generation being committed (see the module docstring).
+PENDING_META_FILE = "news-search.pending.json"
 INDEX_NAME = "MAIN"
+#: Whoosh's name for the table of contents of each generation.
+_TOC = re.compile(rf"^_{INDEX_NAME}_([0-9]+)\.toc$")
 ENV_INDEX = "NEWS_SEARCH_INDEX"
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -63,23 +75,55 @@ def now_iso() -> str:
 
 
 def read_meta(index_dir: Path) -> IndexMeta | None:
+    """The metadata of the index's latest generation, or None when it has none readable."""
+    pending = _read_meta_file(index_dir / PENDING_META_FILE)
+    if pending is not None and pending[1] == committed_generation(index_dir):
+        return pending[0]
+    meta = _read_meta_file(index_dir / META_FILE)
+    return meta[0] if meta else None
+
+
+def _read_meta_file(path: Path) -> tuple[IndexMeta, int | None] | None:
     try:
-        data = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
-        return IndexMeta(
+        data = json.loads(path.read_text(encoding="utf-8"))
+        meta = IndexMeta(
             analyzer_version=str(data["analyzer_version"]),
             built_at=str(data["built_at"]),
             updated_at=str(data.get("updated_at", data["built_at"])),
             paths=[str(p) for p in data.get("paths", [])],
         )
-    except (OSError, ValueError, KeyError, TypeError):
+        generation = data.get("generation")
+        return meta, generation if isinstance(generation, int) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def write_meta(index_dir: Path, meta: IndexMeta) -> None:
-    """Replace the metadata file atomically."""
-    tmp = index_dir / f".{META_FILE}.tmp"
-    tmp.write_text(json.dumps(asdict(meta), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, index_dir / META_FILE)
+    """Replace the metadata file atomically (and drop the pending one it supersedes)."""
+    _write_json(index_dir / META_FILE, asdict(meta))
+    with contextlib.suppress(FileNotFoundError):
+        (index_dir / PENDING_META_FILE).unlink()
+
+
+def write_pending_meta(index_dir: Path, meta: IndexMeta, generation: int) -> None:
+    """Record ``meta`` as the metadata of ``generation``, before that generation is committed."""
+    _write_json(index_dir / PENDING_META_FILE, {**asdict(meta), "generation": generation})
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def committed_generation(index_dir: Path) -> int:
+    """The number of the latest generation committed in ``index_dir`` (-1 for none): the
+    highest of Whoosh's tables of contents."""
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return -1
+    return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
 
 
 def index_command(index_dir: Path, paths: list[str] | None = None, rebuild: bool = False) -> str:
@@ -142,6 +186,13 @@ def open_index(index_dir: Path) -> FileIndex:
             f"no index at {index_dir}: build it with `{index_command(index_dir)}`"
         )
     meta = read_meta(index_dir)
+    if meta is None and committed_generation(index_dir) == 0:
+        # What a first run leaves when it commits nothing (interrupted, or stopped by --strict):
+        # the empty generation Whoosh creates before writing.
+        raise IndexUnavailable(
+            f"no index at {index_dir} (the first `news-search index` did not finish): "
+            f"build it with `{index_command(index_dir)}`"
+        )
     if meta is None:
         raise IndexUnavailable(
             f"the index at {index_dir} has no readable {META_FILE}: "

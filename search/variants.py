@@ -30,18 +30,29 @@ variants.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh.reading import IndexReader
 
-from search.analysis import SPELLING_SEP, spelling_term
+from search.analysis import (
+    CAPS_MARK,
+    LOANWORD_MARK,
+    LOANWORD_MAX_ZIPF,
+    SPELLING_SEP,
+    plain_letters,
+    spelling_term,
+)
+from search.lexicon import english_zipf
 from search.rules import (
     alias_keys,
     bare_possessive,
     exact_form,
     is_name_like,
+    key_distance,
     keys_match,
     skeleton,
     spelling_key,
@@ -50,7 +61,38 @@ from search.rules.aliases import alias_groups
 from search.rules.arabic_latin import latin_reading
 from search.rules.arabic_script import is_arabic, strip_marks
 from search.rules.company import SEPARATOR, similarity, strongest_shared
-from search.rules.key import can_vary
+from search.rules.conventions import rewritten, undone
+from search.rules.fold import fold
+from search.rules.key import ARTICLES, can_vary, class_form, key_of_folded, loanword_forms
+from search.rules.skeleton import MAX_DISTANCE, segments
+
+#: The exact form of a word that may be a loanword in small letters.
+_LOANWORD_FORM = re.compile(r"[a-z]{2,}(?:'[a-z]+)*")
+_Candidate = tuple[str, str, str, str, str]
+
+
+#: Conventions are taken only between words of this many letters (Hajj is not hag).
+CONVENTION_MIN_LETTERS = 4
+#: Two words in small letters that English both writes at least this often (Zipf 2, once in
+#: 100 million words) are English words, unless their keys are equal: curd and gourd (2.9 and
+#: 2.8) are two words; the spellings of a loanword are mostly rare in English (hejab 0, kabob
+#: 1.9, jehad 1.6), or share a key (burqa and burka, 2.6 each).
+ENGLISH_BOTH_ZIPF = 2.0
+
+
+def _close_letters(a: str, b: str) -> bool:
+    """Whether two keys match once one was rewritten by a convention: the very same consonant
+    letters (not merely their classes: a convention is one letter for another, and does not
+    add another letter's class to it, so Khalid is not Gallet) and at most half a step apart."""
+    consonants = [tuple(seg for seg in segments(k) if seg not in "aeiou") for k in (a, b)]
+    return consonants[0] == consonants[1] and key_distance(a, b) <= MAX_DISTANCE
+
+
+def _is_english(word: str, key: str) -> bool:
+    """Whether a word typed in small letters is a common English word (as typed: kisses,
+    not its stem kisse), unless it is one of the loanwords of :mod:`search.rules.key`."""
+    return english_zipf(word) >= LOANWORD_MAX_ZIPF and class_form(key) not in loanword_forms()
+
 
 #: A spelling counts as a name when at least this share of its uses are written name-like.
 NAME_SHARE = 0.5
@@ -61,6 +103,10 @@ COMPANY_MIN_ARTICLES = 4
 COMPANY_SAMPLE = 40
 #: Below this similarity of company, two spellings are taken for different names.
 COMPANY_MIN_SIMILARITY = 0.05
+#: Two spellings of the same key are written alike: only company with almost nothing in common
+#: says they are different words (Sony against Sunni, 0.009); different people bearing one
+#: name keep company less alike than that bar (Huseyin and Hussein, 0.013; Asad and Assad).
+KEY_MIN_SIMILARITY = 0.01
 #: The company a possessive written without its apostrophe ("Qaedas") must share with the word
 #: it extends, when both are common: it is the same word in the same kind of story (0.86 for
 #: Qaedas), not merely a name of the same region (Hamas and Hama, 0.23).
@@ -77,6 +123,7 @@ TIER_WEIGHTS = {
     "possessive": 0.35,
     "alias": 0.3,
     "skeleton": 0.2,
+    "convention": 0.2,
     "script": 0.35,
 }
 
@@ -87,7 +134,7 @@ class Spelling:
 
     text: str  # the exact-word term; a hyphenated compound is written with "-"
     key: str
-    tier: str  # "exact", "key", "possessive", "alias", "skeleton" or "script"
+    tier: str  # "exact", "key", "possessive", "alias", "skeleton", "convention" or "script"
     name_uses: int  # uses written name-like
     uses: int  # all uses, in titles and bodies
     accepted: bool
@@ -158,6 +205,11 @@ class VariantFinder:
             self.reader.doc_frequency("body", text), self.reader.doc_frequency("title", text)
         )
 
+    def caps_uses(self, text: str) -> int:
+        """Uses of an exact-word term written in capitals by a word that is no name by its
+        letters ("ASAD" in a headline): evidence neither way."""
+        return int(self.reader.frequency("spellings", CAPS_MARK + text))
+
     def _name_uses(self, text: str, key: str) -> int:
         return int(self.reader.frequency("spellings", spelling_term(key, text)))
 
@@ -165,16 +217,20 @@ class VariantFinder:
         if "-" in text:
             # A hyphenated compound is searched as a phrase of its parts: every part must be a
             # name of its own, or "A-Man" would turn into the phrase "a man".
+            # An article inside the compound ("Abd-al") is no name of its own, nor an ordinary
+            # word: it is not judged.
             parts = [
                 self._judge(
                     part, spelling_key(part), tier, self._name_uses(part, spelling_key(part))
                 )
                 for part in text.split("-")
+                if part not in ARTICLES
             ]
             ordinary = [p.text for p in parts if not p.accepted]
             why = f"ordinary parts: {', '.join(ordinary)}" if ordinary else "all parts are names"
             return Spelling(text, key, tier, name_uses, name_uses, not ordinary, why)
-        uses = self.uses(text)
+        # Uses in a headline's capitals tell nothing: they are left out.
+        uses = max(self.uses(text) - self.caps_uses(text), name_uses)
         if is_name_like(text):
             accepted, why = True, "spelled like a transliteration"
         elif uses and name_uses >= NAME_SHARE * uses:
@@ -228,48 +284,126 @@ class VariantFinder:
         why = f"a stranger: {rare!r} is written with {sample}, none in the company of {common!r}"
         return replace(spelling, accepted=False, why=why)
 
-    def _spellings(self, exact: str, key: str) -> tuple[Spelling, ...]:
-        """Every spelling of the index reached from a query word, accepted or not, best first.
+    def _spellings(self, exact: str, key: str, small: bool = False) -> tuple[Spelling, ...]:
+        """Every spelling of the index reached from a query word, accepted or not, best first;
+        ``small``: the word was typed in small letters and is no common English word (a
+        loanword's spellings are reached).
 
         The query word's own spelling is not listed: the exact tier always applies.
         """
-        if not can_vary(key) or self.query_word_is_ordinary(exact, key):
+        if not can_vary(key):
             return ()
         found: dict[str, Spelling] = {}
-        prefix = skeleton(key) + SPELLING_SEP
-        for raw in self.reader.expand_prefix("spellings", prefix):
-            term = raw.decode("utf-8")
-            _, candidate, text = term.split(SPELLING_SEP, 2)
-            if text == exact or not can_vary(candidate):
-                continue
-            if candidate == key:
-                tier = "key"
-            elif keys_match(key, candidate):
-                tier = "skeleton"
-            else:
+        loanword = small and self._add_loanwords(exact, key, found)
+        if self.query_word_is_ordinary(exact, key):
+            return tuple(found.values()) if loanword else ()
+        for _, candidate, text, tier, why in self._candidates("", exact, key):
+            if text in found:
                 continue
             spelling = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+            if why:
+                spelling = replace(spelling, why=f"{why}; {spelling.why}")
             if spelling.accepted:
-                spelling = self._compare_company(exact, spelling)
+                least = KEY_MIN_SIMILARITY if tier == "key" else COMPANY_MIN_SIMILARITY
+                spelling = self._compare_company(exact, spelling, least)
             found[text] = spelling
-        aliases = alias_keys(key)
-        if aliases:
-            for spellings, _why in alias_groups():
-                for written in spellings:
-                    text = exact_form(written)
-                    alias_key = spelling_key(written)
-                    if (
-                        alias_key in aliases
-                        and text != exact
-                        and text not in found
-                        and self.uses(text)
-                    ):
-                        found[text] = self._judge(
-                            text, alias_key, "alias", self._name_uses(text, alias_key)
-                        )
+        # An alias joins keys: every spelling of the index with the key of a member of the
+        # query's alias group is reached (Ramadhan through Ramadan's key, for Ramazan).
+        listed = {exact_form(w) for group, _ in alias_groups() for w in group}
+        for alias_key in sorted(alias_keys(key)):
+            for raw in self.reader.expand_prefix("spellings", skeleton(alias_key) + SPELLING_SEP):
+                _, candidate, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
+                if candidate == alias_key and text != exact and text not in found:
+                    spelling = self._judge(
+                        text, candidate, "alias", self._name_uses(text, candidate)
+                    )
+                    if spelling.accepted and text not in listed:
+                        # A spelling of the table's key but not in the table: the key is
+                        # looser than the spellings listed (Shi, for Shi'ite), so company
+                        # may tell another word.
+                        spelling = self._compare_company(exact, spelling)
+                    found[text] = spelling
         self._add_bare_possessives(exact, found)
         order = list(TIER_WEIGHTS)
         return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
+
+    def _candidates(self, mark: str, exact: str, key: str) -> Iterator[_Candidate]:
+        """The spellings of one world of the index (``mark`` "" for names,
+        :data:`~search.analysis.LOANWORD_MARK` for loanwords) that a query word's letters
+        reach, as (term, key, spelling, tier, why): the same key, the skeleton's guarded
+        distance, or a writing convention (:mod:`search.rules.conventions`: Cemal for Jamal,
+        Ahmet for Ahmed, zakah for zakat), the query word rewritten matching a spelling's key
+        or a spelling rewritten matching the query's; those are found under the keys of the
+        query word rewritten either way. The tiers come best first; a spelling may come twice.
+        """
+
+        def scan(skel: str) -> Iterator[tuple[str, str, str]]:
+            for raw in self.reader.expand_prefix("spellings", mark + skel + SPELLING_SEP):
+                term = raw.decode("utf-8")
+                _, candidate, text = term[len(mark) :].split(SPELLING_SEP, 2)
+                if text != exact and can_vary(candidate):
+                    yield term, candidate, text
+
+        for term, candidate, text in scan(skeleton(key)):
+            if candidate == key:
+                yield term, candidate, text, "key", ""
+            elif keys_match(key, candidate):
+                yield term, candidate, text, "skeleton", ""
+        if len(exact) < CONVENTION_MIN_LETTERS:
+            return
+        mine = [(name, key_of_folded(other)) for name, other in rewritten(exact)]
+        looked = {key_of_folded(other) for _, other in undone(exact)} | {k for _, k in mine}
+        for skel in sorted({skeleton(k) for k in looked if k}):
+            for term, candidate, text in scan(skel):
+                if len(text) < CONVENTION_MIN_LETTERS:
+                    continue
+                why = next((name for name, k in mine if _close_letters(k, candidate)), None)
+                if why is None:
+                    why = next(
+                        (
+                            name
+                            for name, other in rewritten(text)
+                            if _close_letters(key, key_of_folded(other))
+                        ),
+                        None,
+                    )
+                if why is not None:
+                    yield term, candidate, text, "convention", why
+
+    def _add_loanwords(self, exact: str, key: str, found: dict[str, Spelling]) -> bool:
+        """Add the spellings in small letters of a word no English text writes often, a
+        loanword (zakat, zakah; souk, souq), reached as names are by their letters: among the
+        words the index recorded as loanwords (:data:`search.analysis.LOANWORD_MARK`), and
+        among the names those spelled like a transliteration (souq, qibla; never Kurd, for
+        curd). True when ``exact`` may be a loanword."""
+        if not _LOANWORD_FORM.fullmatch(exact):
+            return False
+        for term, candidate, text, tier, why in self._candidates(LOANWORD_MARK, exact, key):
+            if text in found:
+                continue
+            if tier != "key" and min(english_zipf(exact), english_zipf(text)) >= ENGLISH_BOTH_ZIPF:
+                # Looser letters than a key between two words English writes (curd, gourd):
+                # two English words, not two spellings of one loanword (burqa, burka share a key).
+                why = f"two English words: {exact!r} and {text!r} are both in English's word list"
+                found[text] = Spelling(text, candidate, tier, 0, self.uses(text), False, why)
+                continue
+            loan_uses = int(self.reader.frequency("spellings", term))
+            uses = max(self.uses(text) - self.caps_uses(text), loan_uses)
+            accepted = loan_uses >= NAME_SHARE * uses
+            share = f"{loan_uses:,} of {uses:,} use{'' if uses == 1 else 's'} in small letters"
+            why = f"{why}; " if why else ""
+            why += f"a loanword, no common English word: {share}"
+            spelling = Spelling(text, candidate, tier, loan_uses, uses, accepted, why)
+            if accepted:
+                spelling = self._compare_company(exact, spelling)
+            found[text] = spelling
+        for _, candidate, text, tier, why in self._candidates("", exact, key):
+            if text not in found and is_name_like(text):
+                spelling = self._judge(text, candidate, tier, self._name_uses(text, candidate))
+                if why:
+                    spelling = replace(spelling, why=f"{why}; {spelling.why}")
+                found[text] = self._compare_company(exact, spelling)
+        return True
 
     def _add_bare_possessives(self, exact: str, found: dict[str, Spelling]) -> None:
         """Add the possessives written without an apostrophe ("al-Qaedas") of the query word
@@ -297,7 +431,50 @@ class VariantFinder:
         exact form merges ة into ه and ى into ي, which are read differently)."""
         if is_arabic(original):
             return self._readings_of(strip_marks(original))
-        return self.spellings(exact, key)
+        small = original == original.lower() and not _is_english(fold(original), key)
+        found = self.cluster(exact, key, small)
+        plain = spelling_key(plain_letters(original))
+        if plain and plain != key:
+            # Başbuğ also as the press writes it in plain letters, Basbug.
+            seen = {s.text for s in found}
+            found += tuple(s for s in self.spellings(exact, plain, small) if s.text not in seen)
+        return found
+
+    def cluster(self, exact: str, key: str, small: bool = False) -> tuple[Spelling, ...]:
+        """The spellings a word in Latin letters is searched with: those reached from the
+        commonest spelling among the word and the spellings it reaches (its head), so that
+        every spelling of a name that leads to the same head finds the same articles (the
+        commonest is the best judged: its company is the best known).
+
+        The word's own spelling is always searched (the exact tier); when the head does not
+        reach a spelling the word reaches, it is listed as left out."""
+        own = self.spellings(exact, key, small)
+        # Only a spelling of the same key can head: looser letters (a skeleton, an alias)
+        # could lead to another name's spellings.
+        accepted = [s for s in own if s.accepted and s.tier == "key" and "-" not in s.text]
+        if not accepted:
+            return own
+        head = max(accepted, key=lambda s: (self.documents(s.text), s.text))
+        if self.documents(head.text) <= self.documents(exact):
+            return own
+        theirs = {s.text: s for s in self.spellings(head.text, head.key, small)}
+        found: dict[str, Spelling] = {
+            head.text: replace(head, why=f"the commonest spelling reached (head); {head.why}")
+        }
+        for spelling in theirs.values():
+            if spelling.text == exact:
+                continue
+            mine = next((s for s in own if s.text == spelling.text), None)
+            tier = mine.tier if mine is not None else spelling.tier
+            found[spelling.text] = replace(
+                spelling, tier=tier, why=f"as for {head.text!r}, the head: {spelling.why}"
+            )
+        for spelling in own:
+            if spelling.text not in found and spelling.text != head.text:
+                why = f"not a spelling of {head.text!r}, the head; {spelling.why}"
+                found[spelling.text] = replace(spelling, accepted=False, why=why)
+        order = list(TIER_WEIGHTS)
+        return tuple(sorted(found.values(), key=lambda s: (order.index(s.tier), -s.uses, s.text)))
 
     def _readings(self, word: str) -> tuple[Spelling, ...]:
         """The Latin spellings of the index an Arabic-script word reads as (see the module

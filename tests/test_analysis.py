@@ -10,6 +10,7 @@ import pytest
 
 from search.analysis import (
     ARTICLE_TERM,
+    CAPS_MARK,
     SPELLING_SEP,
     NewsTokenizer,
     SpellingFilter,
@@ -84,12 +85,26 @@ def _spelling_texts(text, mode="index"):
 
 
 def _spelling_terms(text, mode="index"):
-    return [t.split(SPELLING_SEP) for t in _spelling_texts(text, mode)]
+    return [
+        t.split(SPELLING_SEP) for t in _spelling_texts(text, mode) if not t.startswith(CAPS_MARK)
+    ]
 
 
 def test_spellings_field_records_only_name_like_words():
     terms = _spelling_terms("Saad was sad in the Baath bath. SHE said PRICE and QADDAFI")
     assert [spelling for _, _, spelling in terms] == ["saad", "baath", "qaddafi"]
+
+
+def test_capitals_that_are_no_name_by_their_letters_are_counted_apart():
+    # A headline's capitals say nothing of a name: "ASAD" is counted so that its uses can be
+    # left out of the share of uses written as a name (QADDAFI is a name by its letters).
+    texts = _spelling_texts("ASAD and Asad said PRICE and QADDAFI; A and US-PRICE")
+    assert sorted(t for t in texts if t.startswith(CAPS_MARK)) == [
+        CAPS_MARK + "asad",
+        CAPS_MARK + "price",
+        CAPS_MARK + "price",
+        CAPS_MARK + "us",
+    ]
 
 
 def test_spellings_field_leaves_hyphenated_articles_out():

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import gzip
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -198,6 +203,95 @@ def test_index_bad_input_exits_2(run_cli, tmp_path, args, message):
     assert not (tmp_path / "index" / META_FILE).exists()
 
 
+def test_index_skips_what_once_aborted_the_run_and_indexes_the_rest(run_cli, tmp_path):
+    index_dir = tmp_path / "index"
+    old = write_jsonl(tmp_path / "old.jsonl", [{"id": "o", "title": "Old news"}])
+    assert run_cli("index", "--index", index_dir, old).returncode == 0
+    folder = tmp_path / "bad"
+    write_jsonl(folder / "a.jsonl", [{"id": "a1", "title": "Good before"}], extra="[" * 100_000)
+    write_jsonl(
+        folder / "b.jsonl",
+        [
+            {"id": "tz", "title": "T", "date": "0001-01-01T00:00:00+01:00"},
+            {"id": "b1", "title": "Good after"},
+        ],
+    )
+    (folder / "c.jsonl").write_bytes(gzip.compress(b'{"id": "z", "title": "Zipped"}\n'))
+    (folder / "loop").symlink_to(folder)
+
+    result = run_cli("index", "--index", index_dir, old, folder)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"skipped {folder / 'loop'}: symbolic link to a directory ({folder}), not followed: "
+        "give that directory to index it",
+        f"skipped {folder / 'a.jsonl'}:2: not JSON that can be read: nested too deeply",
+        f"skipped {folder / 'b.jsonl'}:1: date '0001-01-01T00:00:00+01:00' is out of range "
+        "once converted to UTC (years 1 to 9999)",
+        f"skipped {folder / 'c.jsonl'}: not a text file: gzip-compressed data "
+        "(decompress it first)",
+    ]
+    assert "added 2, updated 0, removed 0, unchanged 1, skipped 4 (3 articles" in result.stdout
+
+
+def _without_reading_everything() -> None:
+    """In the child, when it runs as root: drop the capabilities that let root read any file
+    (CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH) from the bounding set, so that a file's
+    permissions hold for it as for anyone (the index, owned by root, stays writable)."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def _run_unprivileged(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "search", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "NEWS_SEARCH_INDEX": str(cwd / "unused")},
+        cwd=cwd,
+        timeout=120,
+        check=False,
+        preexec_fn=_without_reading_everything,
+    )
+
+
+def test_unreadable_files_and_folders_are_skipped_and_their_articles_kept(run_cli, tmp_path):
+    index_dir = tmp_path / "index"
+    folder = tmp_path / "corpus"
+    write_jsonl(folder / "a.jsonl", [{"id": "a1", "title": "Open"}, {"id": "a2", "title": "Too"}])
+    locked = write_jsonl(folder / "locked.jsonl", [{"id": "l1", "title": "Locked file"}])
+    write_jsonl(folder / "sub" / "c.jsonl", [{"id": "c1", "title": "Locked folder"}])
+    assert run_cli("index", "--index", index_dir, folder).returncode == 0
+    write_jsonl(folder / "new.jsonl", [{"id": "n1", "title": "New"}])
+    locked.chmod(0)
+    (folder / "sub").chmod(0)
+    try:
+        probe = _run_unprivileged("index", "--index", tmp_path / "probe", locked, cwd=tmp_path)
+        if "Permission denied" not in probe.stderr:
+            pytest.skip("files cannot be made unreadable here (root with all capabilities)")
+
+        result = _run_unprivileged("index", "--index", index_dir, folder, cwd=tmp_path)
+    finally:
+        locked.chmod(0o644)
+        (folder / "sub").chmod(0o755)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"skipped {folder / 'sub'}: directory cannot be read (Permission denied); "
+        "the article indexed from it is kept",
+        f"skipped {locked}: cannot be read (Permission denied); "
+        "the article indexed from it is kept",
+    ]
+    assert "added 1, updated 0, removed 0, unchanged 2, skipped 2 (5 articles" in result.stdout
+    found = json.loads(run_cli("query", "--json", "--index", index_dir, "Locked").stdout)
+    assert {hit["id"] for hit in found["hits"]} == {"l1", "c1"}
+
+
 def test_index_without_paths_reads_the_project_seeds(run_cli, tmp_path):
     result = run_cli("index", "--index", tmp_path / "index")
     assert result.returncode == 0, result.stderr
@@ -347,7 +441,7 @@ def test_an_empty_query_lists_the_newest_articles_under_the_filters(run_cli, fak
         (["-"], "-"),
         (["Sadr", "--from", "2020-13-01"], "from: '2020-13-01' is not a real date"),
         (["Sadr", "--to", "yesterday"], "to must be a date like"),
-        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018) is after to (2017)"),
+        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018-01-01) is after to (2017-12-31)"),
         (["Sadr", "--page", "0"], "page must be between 1 and 10,000, not 0"),
         (["Sadr", "--page", "abc"], "page must be a whole number, not 'abc'"),
         (["Sadr", "--page", "999"], "page 999 is past the last page of results"),
@@ -589,3 +683,25 @@ def test_commands_never_write_to_an_index_they_only_read(run_cli, tmp_path, seed
     for command in (["query", "Sadr"], ["info"], ["analyze", "Sadr"]):
         assert run_cli(command[0], "--index", copy, *command[1:]).returncode == 0
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "--json", b"\xff\xfe"],
+        ["query", "--json", "--source", b"\xffx", "Sairun"],
+        ["query", "--json", "--from", b"\xff", "Sairun"],
+        ["analyze", "--json", b"Sair\xffun"],
+    ],
+)
+def test_bytes_that_are_not_utf8_get_a_message_and_valid_json(seeds_index, args):
+    # The command line can carry any bytes; what --json prints must stay valid UTF-8 JSON.
+    done = subprocess.run(
+        [sys.executable, "-m", "search", *args, "--index", str(seeds_index)],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    error = json.loads(done.stdout.decode("utf-8"))
+    assert error["ok"] is False and error["status"] == 400

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import random
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from search.corpus import Article, Skip, count_records, find_files, parse_date, read_file
+from search.corpus import (
+    MAX_ID_LENGTH,
+    MAX_RECORD_BYTES,
+    Article,
+    Skip,
+    count_records,
+    find_files,
+    parse_date,
+    read_file,
+)
 from search.errors import CorpusError
 
 
@@ -115,12 +127,14 @@ def test_txt_byte_order_mark_is_not_part_of_the_title(tmp_path):
 @pytest.mark.parametrize(
     ("content", "line", "reason"),
     [
-        ("", 1, "neither title nor body"),
-        ("\n   \n\t\n", 4, "neither title nor body"),
+        ("", 0, "empty file"),
+        ("\n   \n\t\n", 0, "empty file (only blank lines)"),
+        ("\n\n  \t", 0, "empty file (only blank lines)"),
         (b"Title\nfine line\ncaf\xe9 au lait\n", 3, "not valid UTF-8"),
-        (b"\xff\xfeT\x00i\x00t\x00l\x00e\x00", 1, "not valid UTF-8"),
+        (b"\xff\xfeT\x00i\x00t\x00l\x00e\x00", 0, "not valid UTF-8: UTF-16 text"),
+        (b"Title\nBody with a \x00 in it", 1, "field 'body' contains a NUL character"),
     ],
-    ids=["empty", "blank", "latin-1", "utf-16"],
+    ids=["empty", "blank", "blank-no-newline", "latin-1", "utf-16", "nul"],
 )
 def test_txt_that_cannot_be_an_article_is_skipped_naming_file_and_line(
     tmp_path, content, line, reason
@@ -130,7 +144,7 @@ def test_txt_that_cannot_be_an_article_is_skipped_naming_file_and_line(
     assert isinstance(skip, Skip)
     assert (skip.origin, skip.line) == (str(path), line)
     assert reason in skip.reason
-    assert str(skip).startswith(f"{path}:{line}: ")
+    assert str(skip).startswith(f"{path}:{line}: " if line else f"{path}: ")
 
 
 # JSON Lines -------------------------------------------------------------------------------------
@@ -202,6 +216,26 @@ def test_jsonl_record_without_id_gets_one_from_file_and_line(tmp_path):
         (b'{"id": "x", "title": "T", "date": 20200109}', "date must be a string"),
         (b'{"id": "x", "title": 12}', "field 'title' must be a string"),
         (b'{"id": "x", "title": "caf\xe9"}', "not valid UTF-8"),
+        (b"[" * 100_000, "not JSON that can be read: nested too deeply"),
+        (b'{"id": "x", "title": "T", "meta": ' + b"[" * 100_000, "nested too deeply"),
+        (b'{"id": "x", "title": "T", "n": 1' + b"0" * 5000 + b"}", "integer string conversion"),
+        (b'[{"id": "x", "title": "T"}]', "not a JSON object but list"),
+        (b'{"id": "x", "title": "lone \\ud800 surrogate"}', "field 'title' holds a lone surrogate"),
+        (b'{"id": "x", "title": "T", "body": "a \\u0000 b"}', "field 'body' contains a NUL"),
+        (b'{"id": "x", "title": "T", "date": "2020-02-30"}', "unparseable date '2020-02-30'"),
+        (
+            b'{"id": "x", "title": "T", "date": "0001-01-01T00:00:00+01:00"}',
+            "date '0001-01-01T00:00:00+01:00' is out of range once converted to UTC",
+        ),
+        (b'{"id": "x", "title": "T", "date": "9999-12-31T23:00:00-02:00"}', "out of range"),
+        (b'{"id": "a\\nb", "title": "T"}', "id 'a\\nb' contains a control character (U+000A)"),
+        (b'{"id": "a\\u0000b", "title": "T"}', "control character (U+0000)"),
+        (b'{"id": "a\\tb", "title": "T"}', "control character (U+0009)"),
+        (b'{"id": "a\\u2028b", "title": "T"}', "control character (U+2028)"),
+        (b'{"id": "a\\u0085b", "title": "T"}', "control character (U+0085)"),
+        (b'{"id": "' + b"x" * 513 + b'", "title": "T"}', "id is 513 characters long; at most 512"),
+        (b'{"id": "..", "title": "T"}', "id '..' cannot be reached at /articles/.."),
+        (b'{"id": ".", "title": "T"}', "id '.' cannot be reached"),
     ],
 )
 def test_jsonl_bad_line_is_skipped_naming_file_and_line_and_the_rest_is_read(
@@ -219,6 +253,25 @@ def test_jsonl_bad_line_is_skipped_naming_file_and_line_and_the_rest_is_read(
     assert str(skip).startswith(f"{path}:3: ")
     assert [records[0].id, records[2].id] == ["g1", "g2"]
     assert records[2].line == 4
+
+
+def test_jsonl_ids_up_to_512_characters_with_slashes_and_any_other_text_are_kept(tmp_path):
+    ids = ["x" * 512, "a/b/c", "/lead/", "a/../b", "a b?c#d%2F", "...", "é/ü", "\u200fmark"]
+    records = read(write(tmp_path / "ids.jsonl", jsonl(*({"id": i, "title": "T"} for i in ids))))
+    assert [r.id for r in records] == ids
+
+
+def test_jsonl_line_longer_than_a_record_may_be_is_skipped_and_the_rest_read(tmp_path):
+    good = jsonl({"id": "g1", "title": "Good"}).encode()
+    huge = b'{"id": "big", "title": "Big", "body": "' + b"word " * (MAX_RECORD_BYTES // 5) + b'"}'
+    path = write(tmp_path / "big.jsonl", good + huge + b"\n" + good.replace(b"g1", b"g2"))
+
+    records = read(path)
+
+    assert [type(r) for r in records] == [Article, Skip, Article]
+    assert records[1].line == 2
+    assert "the line is 10.0 MiB; a record may be at most 10.0 MiB" in records[1].reason
+    assert (records[2].id, records[2].line) == ("g2", 3)
 
 
 def test_jsonl_reads_windows_line_endings_and_a_byte_order_mark(tmp_path):
@@ -310,12 +363,59 @@ def test_csv_bad_row_is_skipped_naming_file_and_line(tmp_path, row, reason):
     assert (records[2].id, records[2].line) == ("g2", 5)
 
 
-def test_csv_without_title_or_body_column_is_skipped_at_its_header(tmp_path):
-    path = write(tmp_path / "nohead.csv", "id,headline,text\n1,A,B\n")
+@pytest.mark.parametrize(
+    "content", ["id,headline,text\n1,A,B\n", "x1,Some title,Some body\nx2,Other,Body\n"]
+)
+def test_csv_without_title_or_body_column_is_skipped_at_its_header(tmp_path, content):
+    path = write(tmp_path / "nohead.csv", content)
     [skip] = read(path)
     assert isinstance(skip, Skip)
     assert (skip.origin, skip.line) == (str(path), 1)
-    assert "header" in skip.reason
+    assert "header has neither a 'title' nor a 'body' column" in skip.reason
+    assert "is the header row missing?" in skip.reason
+    assert skip.unread
+
+
+def test_csv_record_with_nul_bytes_is_skipped_and_the_rest_read(tmp_path):
+    path = write(
+        tmp_path / "nul.csv", "id,title,body\nn1,One,ok\nn2,Tw\0o,bad\nn3,Three,ok\0\nn4,F,ok\n"
+    )
+    records = read(path)
+    assert [type(r) for r in records] == [Article, Skip, Skip, Article]
+    assert [(r.line, r.reason) for r in records[1:3]] == [
+        (3, "field 'title' contains a NUL character (binary data?)"),
+        (4, "field 'body' contains a NUL character (binary data?)"),
+    ]
+    assert [records[0].id, records[3].id] == ["n1", "n4"]
+
+
+def test_csv_line_longer_than_a_record_may_be_ends_the_file_with_a_skip(tmp_path):
+    huge = "x" * (MAX_RECORD_BYTES + 1)
+    path = write(tmp_path / "long.csv", f"id,title,body\na,A,one\nb,B,{huge}\nc,C,three\n")
+    records = read(path)
+    assert [type(r) for r in records] == [Article, Skip]
+    assert records[1].line == 3
+    assert "the record is 10.0 MiB; a record may be at most 10.0 MiB" in records[1].reason
+    assert "the rest of the file was not read" in records[1].reason
+    assert records[1].unread
+
+
+def test_csv_quote_left_open_ends_the_file_with_a_skip_at_its_record(tmp_path):
+    lines = "".join(f"r{n},Row {n},body of row {n}\n" for n in range(MAX_RECORD_BYTES // 20))
+    path = write(tmp_path / "open.csv", f'id,title,body\na,A,one\nb,"B,two\n{lines}')
+    records = read(path)
+    assert [type(r) for r in records] == [Article, Skip]
+    assert records[1].line == 3
+    assert "is a quote left open?" in records[1].reason
+
+
+def test_csv_record_larger_than_a_record_may_be_is_skipped_and_the_rest_read(tmp_path):
+    half = "y" * (MAX_RECORD_BYTES // 2 + 1)
+    path = write(tmp_path / "wide.csv", f'id,title,body\na,"{half}\n","{half}"\nb,B,two\n')
+    records = read(path)
+    assert [type(r) for r in records] == [Skip, Article]
+    assert (records[0].line, records[1].id, records[1].line) == (2, "b", 4)
+    assert "the record is 10.0 MiB" in records[0].reason
 
 
 # Dates and counts -------------------------------------------------------------------------------
@@ -342,10 +442,37 @@ def test_parse_date_gives_naive_utc(value, expected):
     assert parsed is None or parsed.tzinfo is None
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2020-13-01", "2020-02-30", "9/1/2020", 2020, 1.5])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2020-13-01",
+        "2020-02-30",
+        "9/1/2020",
+        "10000-01-01",
+        "0000-12-31",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:30:00-01:00",
+        2020,
+        1.5,
+    ],
+)
 def test_parse_date_refuses_anything_else(value):
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0001-01-01", datetime(1, 1, 1)),
+        ("0001-01-01T01:00:00+01:00", datetime(1, 1, 1)),
+        ("9999-12-31T23:59:59.999999", datetime(9999, 12, 31, 23, 59, 59, 999999)),
+        ("9999-12-31T22:00:00-01:00", datetime(9999, 12, 31, 23)),
+    ],
+)
+def test_parse_date_takes_every_year_from_1_to_9999(value, expected):
+    assert parse_date(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -359,3 +486,104 @@ def test_parse_date_refuses_anything_else(value):
 )
 def test_count_records_estimates_records_for_progress(tmp_path, name, content, expected):
     assert count_records(write(tmp_path / name, content)) == expected
+
+
+def test_count_records_of_a_file_that_cannot_be_read_is_0(tmp_path):
+    assert count_records(tmp_path / "gone.jsonl") == 0
+    assert count_records(write(tmp_path / "dir.jsonl" / "inner.txt", "x").parent) == 0
+
+
+# Files that are not corpus text -----------------------------------------------------------------
+
+
+RANDOM = bytes(random.Random(7).randrange(256) for _ in range(20_000))
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (gzip.compress(b'{"id": "a", "title": "A"}\n' * 200), "gzip-compressed data"),
+        (b"PK\x03\x04" + RANDOM[:200], "a zip archive"),
+        (RANDOM, "not a text file: binary data, or text in an encoding other than UTF-8"),
+        ("Title\n".encode("utf-16"), "not valid UTF-8: UTF-16 text"),
+        (b"", "empty file"),
+        (b"\n\r\n  \n", "empty file (only blank lines)"),
+        (b"\xef\xbb\xbf", "empty file"),
+    ],
+    ids=["gzip", "zip", "random", "utf-16", "empty", "blank", "bom-only"],
+)
+def test_a_file_that_is_not_corpus_text_is_one_skip_naming_the_file(
+    tmp_path, suffix, content, reason
+):
+    path = write(tmp_path / f"data{suffix}", content)
+    [skip] = read(path)
+    assert isinstance(skip, Skip)
+    assert (skip.origin, skip.line) == (str(path), 0)
+    assert reason in skip.reason
+    assert str(skip) == f"{path}: {skip.reason}"
+
+
+def test_text_with_a_few_stray_control_bytes_is_read_line_by_line(tmp_path):
+    good = jsonl({"id": "g", "title": "Good"}).encode()
+    path = write(tmp_path / "mostly.jsonl", good * 3 + b"\x00\x01\x02 stray\n" + good)
+    assert [type(r) for r in read(path)] == [Article, Article, Article, Skip, Article]
+
+
+def test_txt_larger_than_a_record_may_be_is_skipped(tmp_path):
+    path = write(tmp_path / "book.txt", "Title\n" + "word " * (MAX_RECORD_BYTES // 5))
+    [skip] = read(path)
+    assert (skip.line, skip.reason) == (0, "the file is 10.0 MiB; a record may be at most 10.0 MiB")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+def test_a_file_that_cannot_be_opened_is_a_skip_and_never_an_error(tmp_path, suffix):
+    gone = tmp_path / f"gone{suffix}"  # listed, then removed before it was read
+    directory = tmp_path / f"dir{suffix}"
+    directory.mkdir()
+    for path, why in [(gone, "No such file or directory"), (directory, "Is a directory")]:
+        [skip] = read(path)
+        assert (skip.origin, skip.line, skip.unread) == (str(path), 0, True)
+        assert skip.reason == f"cannot be read ({why})"
+
+
+# Symbolic links and other files in a directory --------------------------------------------------
+
+
+def test_find_files_reports_links_it_cannot_or_does_not_follow(tmp_path):
+    write(tmp_path / "a.jsonl", jsonl({"id": "a", "title": "A"}))
+    (tmp_path / "loop").symlink_to(tmp_path)  # a link to its own directory
+    (tmp_path / "l1.jsonl").symlink_to(tmp_path / "l2.jsonl")
+    (tmp_path / "l2.jsonl").symlink_to(tmp_path / "l1.jsonl")
+    (tmp_path / "broken.csv").symlink_to(tmp_path / "missing.csv")
+    (tmp_path / "other").symlink_to(tmp_path / "other")  # loops, not a corpus file's name
+    (tmp_path / "same.jsonl").symlink_to(tmp_path / "a.jsonl")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+
+    found = find_files([tmp_path])
+
+    assert found.files == [(tmp_path / "a.jsonl").resolve()]
+    assert found.ignored == [tmp_path / "other"]
+    assert [(p.origin, p.line, p.unread) for p in found.problems] == [
+        (str(tmp_path / name), 0, True)
+        for name in ["broken.csv", "l1.jsonl", "l2.jsonl", "loop", "pipe.jsonl"]
+    ]
+    assert [p.reason for p in found.problems] == [
+        f"broken symbolic link (to {tmp_path / 'missing.csv'})",
+        f"symbolic link loop (to {tmp_path / 'l2.jsonl'})",
+        f"symbolic link loop (to {tmp_path / 'l1.jsonl'})",
+        f"symbolic link to a directory ({tmp_path}), not followed: give that directory to index it",
+        "not a regular file",
+    ]
+
+
+def test_find_files_refuses_a_named_path_that_is_neither_file_nor_directory(tmp_path):
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    with pytest.raises(CorpusError, match="not a regular file or a directory"):
+        find_files([tmp_path / "pipe.jsonl"])
+
+
+def test_the_readme_states_the_limits_the_readers_enforce():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"up to {MAX_ID_LENGTH} characters" in readme
+    assert f"over {MAX_RECORD_BYTES // 2**20} MiB" in readme

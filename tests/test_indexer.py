@@ -3,6 +3,7 @@ processes, interrupted runs and the analyzer version recorded with the index."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -14,12 +15,15 @@ from itertools import islice
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 from whoosh import index as whoosh_index
 
 from search import Engine, IndexUnavailable, SearchRequest, index_corpus, store
 from search.errors import StrictSkipError
 from search.schema import ANALYZER_VERSION, build_schema
 from search.store import INDEX_NAME, META_FILE, read_meta
+from web import create_app
+from web.views import article_path
 
 ARTICLES = [
     {
@@ -210,6 +214,137 @@ def test_duplicate_id_within_a_run_is_skipped_and_the_first_kept(index_dir, tmp_
     assert hit.title == "Falluja first"
 
 
+def test_a_file_gone_before_it_is_read_is_skipped_and_its_articles_kept(index_dir, corpus):
+    index_corpus(index_dir, [corpus])
+    # A line that cannot be read, in the file read first: its skip is reported while the run
+    # is under way, and the next file is deleted then, after it was listed and counted.
+    write_jsonl(corpus / "a.jsonl", ARTICLES, extra="oops\n")
+    write_jsonl(corpus / "c.jsonl", [{"id": "c1", "title": "Kirkuk oil"}])
+    skips = []
+
+    def remove_the_next_file(skip) -> None:
+        skips.append(skip)
+        (corpus / "b.txt").unlink(missing_ok=True)
+
+    summary = index_corpus(index_dir, [corpus], on_skip=remove_the_next_file)
+
+    assert counts(summary) == {"added": 1, "updated": 0, "removed": 0, "unchanged": 3, "skipped": 2}
+    assert [str(s) for s in skips] == [
+        f"{(corpus / 'a.jsonl').resolve()}:4: not JSON: Expecting value (column 1)",
+        f"{(corpus / 'b.txt').resolve()}: cannot be read (No such file or directory); "
+        "the article indexed from it is kept",
+    ]
+    assert summary.documents == documents(index_dir) == 5
+    assert ids(index_dir, "Mosul") == {"b"}
+    # Once the file is gone from the folder, the next run removes its article.
+    summary = index_corpus(index_dir, [corpus])
+    assert (summary.removed, summary.skipped, summary.documents) == (1, 1, 4)
+
+
+def test_a_file_that_became_binary_keeps_its_articles_and_the_rest_is_indexed(index_dir, corpus):
+    index_corpus(index_dir, [corpus])
+    path = corpus / "a.jsonl"
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    write_jsonl(corpus / "c.jsonl", [{"id": "c1", "title": "Kirkuk oil"}])
+    skips = []
+
+    summary = index_corpus(index_dir, [corpus], on_skip=skips.append)
+
+    assert counts(summary) == {"added": 1, "updated": 0, "removed": 0, "unchanged": 1, "skipped": 1}
+    assert [str(s) for s in skips] == [
+        f"{path.resolve()}: not a text file: gzip-compressed data (decompress it first); "
+        "the 3 articles indexed from it are kept"
+    ]
+    assert summary.documents == 5
+    assert ids(index_dir, "Basra") == {"a3"}
+
+
+def test_links_that_loop_or_lead_to_directories_are_skipped_and_counted(index_dir, corpus):
+    (corpus / "loop").symlink_to(corpus)
+    (corpus / "x.jsonl").symlink_to(corpus / "y.jsonl")
+    (corpus / "y.jsonl").symlink_to(corpus / "x.jsonl")
+    skips = []
+
+    summary = index_corpus(index_dir, [corpus], on_skip=skips.append)
+
+    assert (summary.added, summary.skipped, summary.documents) == (4, 3, 4)
+    assert [(s.origin, s.reason.split(" (")[0]) for s in skips] == [
+        (str(corpus / "loop"), "symbolic link to a directory"),
+        (str(corpus / "x.jsonl"), "symbolic link loop"),
+        (str(corpus / "y.jsonl"), "symbolic link loop"),
+    ]
+    with pytest.raises(StrictSkipError, match="symbolic link to a directory"):
+        index_corpus(index_dir, [corpus], strict=True)
+
+
+def test_records_that_once_raised_are_skipped_and_the_run_goes_on(index_dir, tmp_path):
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(
+        "[" * 100_000
+        + "\n"
+        + json.dumps({"id": "tz", "title": "T", "date": "0001-01-01T00:00:00+01:00"})
+        + "\n"
+        + '{"id": "s", "title": "lone \\ud800"}\n'
+        + json.dumps({"id": "n\nl", "title": "Newline in the id"})
+        + "\n"
+        + json.dumps({"id": "ok", "title": "Tikrit news"})
+        + "\n",
+        encoding="utf-8",
+    )
+    skips = []
+
+    summary = index_corpus(index_dir, [path], on_skip=skips.append)
+
+    assert (summary.added, summary.skipped, summary.documents) == (1, 4, 1)
+    assert [s.line for s in skips] == [1, 2, 3, 4]
+    assert ids(index_dir, "Tikrit") == {"ok"}
+
+
+def test_every_year_a_date_can_have_is_indexed_filtered_and_sorted(index_dir, tmp_path):
+    path = write_jsonl(
+        tmp_path / "years.jsonl",
+        [
+            {"id": "first", "title": "Year one", "date": "0001-01-01T01:00:00+01:00"},
+            {"id": "last", "title": "Year last", "date": "9999-12-31T23:59:59.999999"},
+            {"id": "now", "title": "Year now", "date": "2020-01-09"},
+        ],
+    )
+    index_corpus(index_dir, [path])
+    with Engine(index_dir) as engine:
+        info = engine.info()
+        assert (info.date_from, info.date_to) == ("0001-01-01", "9999-12-31T23:59:59.999999")
+        for sort, order in [
+            ("oldest", ["first", "now", "last"]),
+            ("newest", ["last", "now", "first"]),
+        ]:
+            hits = engine.search(SearchRequest.from_params("Year", sort=sort)).hits
+            assert [h.id for h in hits] == order
+        found = engine.search(SearchRequest.from_params("Year", date_from="9999", date_to="9999"))
+        assert [h.id for h in found.hits] == ["last"]
+
+
+def test_ids_with_slashes_and_other_url_characters_are_reachable_on_the_web(index_dir, tmp_path):
+    # /articles/{id} takes the rest of the path: an id may hold slashes, and every character
+    # that is not a control character (those are refused when the corpus is read).
+    odd = ["a/b/c", "/lead/", "a//b", "a/../b", "./x", "...", "a b?c#d&e", "é/ü", "\u200fmark"]
+    path = write_jsonl(
+        tmp_path / "ids.jsonl", [{"id": i, "title": f"Mosul {n}"} for n, i in enumerate(odd)]
+    )
+    index_corpus(index_dir, [path])
+
+    with TestClient(create_app(index_dir)) as client:
+        found = client.get("/api/search", params={"q": "Mosul", "size": 20}).json()
+        assert {hit["id"] for hit in found["hits"]} == set(odd)
+        for n, article_id in enumerate(odd):
+            article = client.get(article_path(article_id, api=True))
+            assert article.status_code == 200, article_id
+            assert (article.json()["id"], article.json()["title"]) == (article_id, f"Mosul {n}")
+            page = client.get(article_path(article_id))
+            assert page.status_code == 200 and f"Mosul {n}" in page.text, article_id
+        # With slashes as written, too.
+        assert client.get("/api/articles/a/b/c").json()["id"] == "a/b/c"
+
+
 def test_ignored_files_are_listed(index_dir, corpus):
     (corpus / "README.md").write_text("not a corpus", encoding="utf-8")
     summary = index_corpus(index_dir, [corpus])
@@ -374,7 +509,7 @@ def _processes_using(path: Path) -> list[str]:
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         if str(path) in cmdline:

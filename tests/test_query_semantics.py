@@ -205,3 +205,44 @@ def test_wire_copy_reads_as_its_paragraphs(tmp_path):
         "<mark>Gaddafi</mark> repeated his stand that no Libyan forces are in Chad, saying so.",
     ]
     assert article.body == body.strip()  # the text itself is kept as written
+
+
+def _engine_of(tmp_path, rows) -> Engine:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "title": t, "body": b}) + "\n" for i, t, b in rows), "utf-8"
+    )
+    index_corpus(tmp_path / "index", [corpus])
+    return Engine(tmp_path / "index")
+
+
+def test_a_quoted_name_with_its_article_finds_any_article(tmp_path):
+    # (Found by the reference evaluator.) Unquoted, "al-" stands for any article; quoted too.
+    rows = [("z1", "Minister", "The minister as-Zubaydi spoke."), ("z2", "M", "He spoke.")]
+    with _engine_of(tmp_path, rows) as engine:
+        assert ids(engine, "al-Zubaydi") == ids(engine, '"al-Zubaydi"') == ["z1"]
+        assert ids(engine, '"minister al-Zubaydi"') == ["z1"]
+
+
+def test_a_compound_typed_ranks_the_articles_that_write_it_first(tmp_path):
+    # (Found by the reference evaluator.) Ahmadi-Nejad typed: the article writing it comes
+    # before the one writing only the joined spelling, however much higher that one scores.
+    rows = [
+        ("n1", "Ahmadinejad", "Ahmadinejad. Ahmadinejad said Ahmadinejad."),
+        ("n2", "Iran", "In a long speech about many things, President Ahmadi-Nejad spoke."),
+    ]
+    with _engine_of(tmp_path, rows) as engine:
+        response = engine.search(SearchRequest.from_params("Ahmadi-Nejad"))
+        assert [hit.id for hit in response.hits] == ["n2", "n1"]
+        response = engine.search(SearchRequest.from_params("Ahmadinejad"))
+        assert [hit.id for hit in response.hits] == ["n1", "n2"]
+
+
+@pytest.mark.parametrize("q", ['"al-ـ el-ـ"', "al-ـ,el-ـ"])
+def test_articles_with_no_name_after_them_are_searched_as_written(tmp_path, q):
+    # (Found by the reference evaluator: this raised StopIteration.) The tatweel has no exact
+    # form, so each article stands alone.
+    rows = [("a1", "Al", "Al el said so."), ("a2", "B", "Nothing.")]
+    with _engine_of(tmp_path, rows) as engine:
+        response = engine.search(SearchRequest.from_params(q))
+        assert response.total == len(response.hits)

@@ -212,3 +212,78 @@ def test_analysis_explains_an_arabic_reading(engine):
     assert "Arabic letters" in reached["kadhafi"]["why"]
     assert reached["gaddafi"]["accepted"]
     assert "a spelling of 'kadhafi'" in reached["gaddafi"]["why"]
+
+
+def test_reaching_spellings_through_the_product(tmp_path):
+    # Each spelling in one article: what a search for each other spelling finds end to end.
+    bodies = {
+        "ramadhan": "Officials said Ramadhan began on Monday.",
+        "ramadan": "Officials said Ramadan began on Monday.",
+        "ramazan": "Officials said Ramazan began on Monday.",
+        "abdal": "Officials said Abd-al Rahman spoke on Monday.",
+        "abdul": "Officials said Abdul Rahman spoke on Monday.",
+        "abadi": "Officials said Abadi spoke on Monday.",
+        "alabadi": "Officials said al-'Abadi spoke on Monday.",
+        "naguib": "Officials said Naguib spoke on Monday.",
+        "nagib": "Officials said Nagib spoke on Monday.",
+        "asad": "Officials said Asad spoke on Monday. ASAD ASAD ASAD IN THE HEADLINE",
+        "assad": "Officials said Assad spoke on Monday.",
+    }
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "body": b}) + "\n" for i, b in bodies.items()), "utf-8"
+    )
+    index_corpus(tmp_path / "index", [corpus])
+
+    def found(q: str) -> set[str]:
+        with Engine(tmp_path / "index") as engine:
+            return {h.id for h in engine.search(SearchRequest.from_params(q, size=100)).hits}
+
+    # An alias joins keys, not only the spellings the table lists: Ramadhan has Ramadan's key.
+    assert {"ramadhan", "ramadan", "ramazan"} <= found("Ramazan")
+    # An article inside a compound is no ordinary word of it.
+    assert "abdal" in found("Abdul")
+    # An ayn after the hyphen keeps the article and the name together.
+    assert {"abadi", "alabadi"} <= found("al-'Abadi")
+    assert "alabadi" in found("Abadi")
+    # A u that keeps g hard before i is no vowel of the name.
+    assert {"naguib", "nagib"} <= found("Nagib")
+    # A headline's capitals say nothing of a name: Asad is still a name.
+    assert {"asad", "assad"} <= found("Asad")
+
+
+def test_conventions_plain_letters_and_loanwords_through_the_product(tmp_path):
+    bodies = {
+        "cemal": "Officials said Cemal Gursel spoke on Monday.",
+        "jamal": "Officials said Jamal Khashoggi spoke on Monday.",
+        "kamal": "Officials said Kamal Jumblatt spoke on Monday.",
+        "basbug": "Officials said Basbug spoke on Monday.",
+        "bashbug": "Officials said Başbuğ spoke on Monday.",
+        "zakat": "Each year the zakat is paid in cash.",
+        "zakah": "Each year the zakah is paid in cash.",
+        "souq": "The old souq was busy.",
+        "souk": "The old souk was busy.",
+        "curd": "The curd was sold at the market.",
+        "gourd": "The gourd was sold at the market.",
+        "kurd": "Officials said a Kurd spoke on Monday.",
+    }
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": i, "body": b}) + "\n" for i, b in bodies.items()), "utf-8"
+    )
+    index_corpus(tmp_path / "index", [corpus])
+
+    def found(q: str) -> set[str]:
+        with Engine(tmp_path / "index") as engine:
+            return {h.id for h in engine.search(SearchRequest.from_params(q, size=100)).hits}
+
+    # Turkish c for j: Cemal is Jamal; Kamal, with no c, is another name.
+    assert found("Jamal") == {"jamal", "cemal"} and found("Cemal") == {"jamal", "cemal"}
+    # Turkish letters and the plain letters the press writes for them.
+    assert found("Basbug") == found("Başbuğ") == {"basbug", "bashbug"}
+    # Loanwords in small letters vary; names and English words in small letters stay apart.
+    assert found("zakat") == found("zakah") == {"zakat", "zakah"}
+    assert found("souk") == {"souk", "souq"}
+    assert found("curd") == {"curd"} and found("Kurd") == {"kurd"}
+    # Two words English writes both, a class apart, are two English words (curd and gourd).
+    assert found("gourd") == {"gourd"}

@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from search import Engine, SearchResponse, store
+from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.errors import QueryError, SearchError
 from search.request import parse_flag
 from search.response import Article
@@ -189,10 +190,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
 # The application --------------------------------------------------------------------------------
 
 
-def create_app(index_dir: Path | None = None) -> Starlette:
+def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SECONDS) -> Starlette:
     """The application over one index directory (default: ``$NEWS_SEARCH_INDEX``, else the
-    project's ``index/``)."""
-    shared = SharedEngine(index_dir or store.default_index_dir())
+    project's ``index/``); ``budget``, the seconds a search may take (None: no limit)."""
+    shared = SharedEngine(index_dir or store.default_index_dir(), budget)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -225,4 +226,5 @@ def create_app(index_dir: Path | None = None) -> Starlette:
 def app_from_environment() -> Starlette:
     """The application factory ``news-search serve`` hands to uvicorn (one per worker)."""
     value = os.environ.get(store.ENV_INDEX)
-    return create_app(Path(value) if value else None)
+    budget = float(os.environ.get(ENV_BUDGET, DEFAULT_SECONDS))
+    return create_app(Path(value) if value else None, budget or None)

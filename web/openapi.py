@@ -11,7 +11,7 @@ from typing import Any
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
 from web.params import ARTICLE_PARAMS, SEARCH_PARAMS
 
-_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "q": {"type": "string", "maxLength": 1000},
     "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
@@ -20,7 +20,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "from": _DATE,
     "to": _DATE,
     "source": {"type": "array", "items": {"type": "string"}},
-    "exact": {"type": "boolean", "default": False},
+    "exact": {"type": "string", "pattern": "^(?i:1|true|0|false)?$", "default": "0"},
 }
 
 
@@ -91,7 +91,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "spellings": {
                 "type": "object",
                 "additionalProperties": _INT,
-                "description": "spellings of the query's words in the index: articles using each",
+                "description": (
+                    "each spelling searched (typed or reached) that the matches write: how many "
+                    "of the matches, under every filter, write it"
+                ),
             },
             "sources": {
                 "type": "object",
@@ -108,9 +111,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "when nothing matched: the query with one part left out",
             },
             "without_filters": {
-                "type": ["integer", "null"],
-                "description": "when nothing matched under filters: the total without them",
+                "oneOf": [{"$ref": "#/components/schemas/Coverage"}, {"type": "null"}],
+                "description": "when nothing matched under filters: the matches without them",
             },
+        }
+    ),
+    "Coverage": _object(
+        {
+            "total": _INT,
+            "years": {
+                "type": "object",
+                "additionalProperties": _INT,
+                "description": "matches dated in each year, by year",
+            },
+            "undated": _INT,
+            "spans": {**_STR, "description": "the years as runs, e.g. 1987, 2004-2005"},
         }
     ),
     "Article": _object(
@@ -207,7 +222,11 @@ def openapi_spec() -> dict[str, Any]:
             "/api/info": {
                 "get": {
                     "summary": "The archive: articles, sources, date range, size, versions",
-                    "responses": {"200": _json("Info", "the archive"), "503": _UNAVAILABLE},
+                    "responses": {
+                        "200": _json("Info", "the archive"),
+                        "400": _json("Error", "a parameter was given: it takes none"),
+                        "503": _UNAVAILABLE,
+                    },
                 }
             },
             "/healthz": {
@@ -245,7 +264,11 @@ def openapi_spec() -> dict[str, Any]:
                 "get": {
                     "summary": "Article page (JSON twin: /api/articles/{id})",
                     "parameters": article_params,
-                    "responses": {"200": _html("the article"), "404": _html("not found")},
+                    "responses": {
+                        "200": _html("the article"),
+                        "400": _html("the reason"),
+                        "404": _html("not found"),
+                    },
                 }
             },
         },

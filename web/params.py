@@ -16,7 +16,10 @@ SEARCH_PARAMS = {
     "sort": "relevance, newest or oldest (default: relevance; newest without query text)",
     "from": "first date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
     "to": "last date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD",
-    "source": "only this source, case-insensitive; repeat for several",
+    "source": (
+        "only this source (as the archive spells it; else every source that differs from it "
+        "only in case); repeat for several"
+    ),
     "exact": "1 or true: exact spelling only, each word as typed, no other spellings (default 0)",
 }
 REPEATABLE = {"source"}

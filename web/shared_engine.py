@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from search import Engine
+from search.budget import DEFAULT_SECONDS
 
 T = TypeVar("T")
 log = logging.getLogger("news_search.web")
@@ -26,8 +27,9 @@ log = logging.getLogger("news_search.web")
 class SharedEngine:
     """Lends one engine over one index directory to one caller at a time."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, budget: float | None = DEFAULT_SECONDS) -> None:
         self.index_dir = index_dir
+        self.budget = budget
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -41,7 +43,7 @@ class SharedEngine:
 
     def _current(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.index_dir)
+            self._engine = Engine(self.index_dir, budget=self.budget)
             return self._engine
         try:
             self._engine.refresh()

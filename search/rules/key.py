@@ -10,7 +10,8 @@ about a sound or a writing habit, never about a particular name:
   is not part of the name; other hyphenated parts are joined;
 - ``Abd`` + the article (Abdul, Abdel, Abdol, Abd-al) is one name element: ``abdu``; a final
   ``-allah``/``-ullah``/``-ollah`` (the name of God in theophoric names) is one element: ``-ulla``;
-- consonants: ``q`` -> ``k``, ``ph`` -> ``f``, ``dh`` -> ``d``, ``gh`` -> ``g``, ``zh``/``dj``
+- consonants: a ``u`` written after ``g`` before e/i to keep it hard is dropped (Naguib,
+  Guevara), ``q`` -> ``k``, ``ph`` -> ``f``, ``dh`` -> ``d``, ``gh`` -> ``g``, ``zh``/``dj``
   -> ``j`` (Persian nezhad/nejad, French Hadj), ``ck`` -> ``k``, ``c`` -> ``s`` before e/i/y and
   ``k`` elsewhere (``ch`` kept), a non-initial ``x`` -> ``kh`` (Kurdish Zaxo);
 - long vowels written double or as digraphs: ``ee`` -> ``i``, ``oo``/``ou`` -> ``u``, then every
@@ -42,6 +43,7 @@ __all__ = [
     "class_form",
     "is_name_like",
     "key_of_folded",
+    "loanword_forms",
     "name_parts",
     "spelling_key",
 ]
@@ -192,7 +194,7 @@ def is_name_like(word: str) -> bool:
             return True
     if _FOREIGN_LOWER.search(fold(word)):
         return True
-    return class_form(spelling_key(word)) in _loanword_forms()
+    return class_form(spelling_key(word)) in loanword_forms()
 
 
 def can_vary(key: str) -> bool:
@@ -210,7 +212,8 @@ def class_form(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _loanword_forms() -> frozenset[str]:
+def loanword_forms() -> frozenset[str]:
+    """The consonant-class forms of the keys of :data:`LOANWORDS`."""
     return frozenset(class_form(spelling_key(w)) for w in LOANWORDS)
 
 
@@ -234,6 +237,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, repl in (
         (r"(?<=[aeiou])h'", "'"),  # Khameneh'i -> Khamene'i
         (r"[^a-z]+", ""),  # ayn, hamza, apostrophes, digits
+        (r"gu(?=[eiy])", "g"),  # a u that keeps g hard before e or i: Naguib, Guevara
         (r"^abd[aeiou](?=[^aeiou])", "abdu"),  # Abdul/Abdel/Abdol/Abdal
         (r"(?<=[^aeiou])[aeiou]ll[aeiou]h?$", "ulla"),  # -allah/-ullah/-ollah
         (r"(?<=.)x", "kh"),
@@ -248,6 +252,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"c(?!h)", "k"),
         (r"iite$", "i"),  # Shi'ite -> Shi'i
         (r"ee", "i"),
+        (r"ou(?=[aeiou])", "w"),  # French ou for w: Oualid, Anouar
         (r"oo|ou", "u"),
         (r"(.)\1+", r"\1"),
         (r"au", "aw"),
@@ -255,6 +260,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"o", "u"),
         (r"(?<=[^aeiou])y$", "i"),
         (r"(?<=[aeiou])y(?=[aeiou])", ""),
+        (r"(?<=[^aeiouwy])y(?=[aeiou])", "i"),  # a glide after a consonant: Qalqilya, -iya
         (r"ae|ai|ei|ey", "ay"),
         (r"(?<=[aeiou])h$", ""),
         (r"(.)\1+", r"\1"),

@@ -34,6 +34,8 @@ def skeleton(key: str) -> str:
     first vowel of the word is kept as its class (``a`` for a/e/i, ``u`` for o/u) in its place,
     later vowels are dropped, and a word ending in a vowel gets that vowel's class at the end.
     ``husayn`` -> ``HuSYN``, ``hasan`` -> ``HaSN``, ``khamenay`` -> ``KaMNY``, ``suni`` -> ``SuNa``.
+    (A skeleton without the first vowel's class merged Shujaiya and Shejaiya, but Koran and
+    Keren too, on real text.)
     """
     out: list[str] = []
     seen_vowel = False
@@ -68,9 +70,9 @@ def _sub_cost(sa: tuple[str, ...], i: int, sb: tuple[str, ...], j: int) -> float
         if "e" in (a, b) or {a, b} == {"i", "u"}:
             return 0.5
         # A vowel before two consonants is short: Arabic script leaves it unwritten, and
-        # romanisations guess it (Kirkuk/Karkuk, Tikrit/Takrit), unlike the long vowels that
-        # keep Karim and Karam apart.
-        return 0.5 if _closed(sa, i) and _closed(sb, j) else 1.0
+        # romanisations guess a or i (Kirkuk/Karkuk, Tikrit/Takrit), unlike the long vowels
+        # that keep Karim and Karam apart; a short u is another vowel (Basra is not Bosra).
+        return 0.5 if "u" not in (a, b) and _closed(sa, i) and _closed(sb, j) else 1.0
     if av or bv:
         return 1.0
     if {a, b} == _F_P:

@@ -136,3 +136,59 @@ def fakes_server(fakes_index: Path) -> Iterator[Server]:
     server = start_server(fakes_index)
     yield server
     stop_server(server)
+
+
+#: Payloads for the browser: each would run script if it reached a page unescaped (setting
+#: ``window.__pwned`` or opening an alert), break out of an attribute, an element or the title,
+#: or be read as a template.
+PWNED = "__pwned"
+TEMPLATES = ["{{7*7}}", "{% raw %}{{7*7}}{% endraw %}", "${7*7}", "#{7*7}", "<%= 7*7 %>"]
+RUNNING = [
+    f"<script>window.{PWNED}=1;alert(1)</script>",
+    f'"><img src=x onerror="window.{PWNED}=2;alert(2)">',
+    f'\'><svg onload="window.{PWNED}=3">',
+    f'<iframe srcdoc="<script>parent.{PWNED}=4</script>"></iframe>',
+    f'<a href="javascript:window.{PWNED}=5">click</a>',
+    f"</title><script>window.{PWNED}=6</script>",
+    f"</textarea></mark><script>window.{PWNED}=7</script>",
+    f'<meta http-equiv="refresh" content="0;url=javascript:window.{PWNED}=8">',
+    f'<body onload="window.{PWNED}=9"><style>body{{display:none}}</style>',
+    f"{{{{constructor.constructor('window.{PWNED}=10')()}}}}",
+]
+PAYLOAD_ARTICLES = [
+    {
+        "id": "p1",
+        "title": f"Sairoon {TEMPLATES[0]} {RUNNING[0]}",
+        "body": "\n\n".join(f"Sairoon voters: {p}" for p in RUNNING + TEMPLATES),
+        "source": RUNNING[1],
+        "url": f"javascript:window.{PWNED}=11",
+        "date": "2018-05-14",
+    },
+    {
+        "id": f'"><svg onload="window.{PWNED}=12">',
+        "title": f"{RUNNING[5]} Sairun {TEMPLATES[1]}",
+        "body": "\n\n".join(f"{p} Sairun list" for p in reversed(RUNNING + TEMPLATES)),
+        "source": TEMPLATES[0],
+        "url": f'https://example.org/"><script>window.{PWNED}=13</script>',
+        "date": "2018-05-15",
+    },
+    {
+        "id": TEMPLATES[0],
+        "title": TEMPLATES[0],
+        "body": f"Sayirun {TEMPLATES[0]} and {TEMPLATES[2]}.",
+        "source": f"<script>window.{PWNED}=14</script>",
+        "url": f"data:text/html,<script>window.{PWNED}=15</script>",
+        "date": "2018-05-16",
+    },
+]
+
+
+@pytest.fixture(scope="session")
+def payload_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of articles whose every field (but the date) carries script, attribute,
+    ``javascript:`` and template payloads."""
+    root = tmp_path_factory.mktemp("payloads")
+    corpus = root / "payloads.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in PAYLOAD_ARTICLES), encoding="utf-8")
+    index_corpus(root / "index", [corpus])
+    return root / "index"

@@ -11,10 +11,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
-from tests.web.conftest import Server, start_server, stop_server
+from tests.web.conftest import PWNED, RUNNING, TEMPLATES, Server, start_server, stop_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -26,6 +27,7 @@ if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -215,3 +217,113 @@ def test_works_without_javascript(tmp_path_factory, seeds_server):
         assert driver.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
     finally:
         driver.quit()
+
+
+# Hostile text in the browser ------------------------------------------------------------------
+
+#: Elements none of our pages has: one on a page was injected.
+INJECTED = "img, svg, iframe, style, base, meta[http-equiv], object, embed, math, textarea"
+_HANDLERS = """
+return Array.from(document.querySelectorAll('*')).flatMap(el =>
+    Array.from(el.attributes)
+        .filter(a => a.name.startsWith('on')
+            || (/^(href|src|action|formaction|srcdoc)$/.test(a.name)
+                && /^\\s*(javascript|data):/i.test(a.value)))
+        .map(a => el.tagName + ' ' + a.name + '=' + a.value));
+"""
+
+
+@pytest.fixture(scope="module")
+def payload_server(payload_index: Path) -> Iterator[Server]:
+    server = start_server(payload_index)
+    yield server
+    stop_server(server)
+
+
+def assert_nothing_ran(browser: WebDriver) -> None:
+    """No alert is open, no payload set its window property, no element or handler was
+    injected, and the only script is ours."""
+    try:  # first: any other command would dismiss an open alert
+        text = browser.switch_to.alert.text
+    except NoAlertPresentException:
+        pass
+    else:
+        browser.switch_to.alert.dismiss()
+        raise AssertionError(f"an alert opened on {browser.current_url}: {text!r}")
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+    assert browser.execute_script(f"return window.{PWNED}") is None, browser.current_url
+    assert browser.find_elements(By.CSS_SELECTOR, INJECTED) == [], browser.current_url
+    scripts = [s.get_attribute("src") for s in browser.find_elements(By.TAG_NAME, "script")]
+    assert [urlsplit(s).path for s in scripts] == ["/static/keys.js"], browser.current_url
+    assert browser.execute_script(_HANDLERS) == [], browser.current_url
+
+
+def visit(browser: WebDriver, url: str) -> str:
+    """Load a page, check that nothing ran, and give its text (without the time taken, which
+    may well be 49 ms)."""
+    browser.get(url)
+    assert_nothing_ran(browser)
+    return browser.execute_script(
+        "const page = document.body.cloneNode(true);"
+        "page.querySelectorAll('.took').forEach(e => e.remove());"
+        "return page.textContent;"
+    )
+
+
+def test_payloads_in_articles_and_queries_never_run_in_the_browser(browser, payload_server):
+    base = payload_server.url
+    # The results page: every payload article is a hit.
+    text = visit(browser, base + "/search?q=Sairoon")
+    heading = browser.find_element(By.ID, "results-heading").text
+    assert heading == "3 results for Sairoon"
+    assert TEMPLATES[0] in text and "49" not in text
+    links = [
+        a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ol.hits h2 a")
+    ]
+    assert len(links) == 3
+    # Each article page, reached from its result with the query marked.
+    titles = []
+    for link in links:
+        text = visit(browser, link)
+        titles.append(browser.find_element(By.TAG_NAME, "h1").text)
+        assert "49" not in text
+        assert browser.find_elements(By.CSS_SELECTOR, ".article-body mark")
+        original = browser.find_elements(By.LINK_TEXT, "Original article")
+        assert all(a.get_attribute("href").startswith("https://") for a in original)
+    assert TEMPLATES[0] in titles  # the article titled {{7*7}} shows it literally
+    assert any(RUNNING[5] in t and TEMPLATES[1] in t for t in titles)
+    text = visit(browser, base + "/articles/" + quote(TEMPLATES[0], safe=""))
+    assert browser.find_element(By.TAG_NAME, "h1").text == TEMPLATES[0]
+    assert TEMPLATES[2] in text and "{% raw %}" not in text
+    # The zero-results page, with the query's payload echoed in the heading and the box.
+    for q in (f'Sairoon "{RUNNING[0]}"', f"Sairoon -x {RUNNING[3]}", f'"{TEMPLATES[1]}"'):
+        text = visit(browser, base + "/search?" + urlencode({"q": q}))
+        assert browser.find_element(By.ID, "q").get_attribute("value") == q
+        assert "49" not in text
+    visit(browser, base + "/search?" + urlencode({"q": "Sairoon", "from": "2001", "to": "2002"}))
+    assert "remove the filters" in browser.find_element(By.CSS_SELECTOR, ".nothing").text
+    # Error pages echo a query they refuse.
+    for q in (RUNNING[1], TEMPLATES[0], RUNNING[9], f"title:{RUNNING[2]}"):
+        text = visit(browser, base + "/search?" + urlencode({"q": q}))
+        assert browser.find_element(By.TAG_NAME, "h1").text == "That search cannot be run"
+        assert browser.find_element(By.ID, "q").get_attribute("value") == q
+        assert "49" not in text
+    # An article page with a hostile query, and a missing article with a hostile id.
+    visit(browser, base + "/articles/p1?" + urlencode({"q": f"Sairoon {RUNNING[6]}"}))
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "payloads-article.png"))
+    visit(browser, base + "/articles/" + quote(RUNNING[0], safe=""))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Not found"
+
+
+def test_the_payload_check_sees_a_script_that_runs(browser, payload_server):
+    browser.get(payload_server.url + "/")
+    browser.execute_script(
+        "document.body.insertAdjacentHTML('beforeend', arguments[0])", RUNNING[1]
+    )
+    WebDriverWait(browser, 10).until(ec.alert_is_present())
+    with pytest.raises(AssertionError, match="an alert opened"):
+        assert_nothing_ran(browser)
+    assert browser.execute_script(f"return window.{PWNED}") == 2
