@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
-from search.analysis import COMPOUND_RE, SPELLING_SEP
+from search.analysis import CAPS_MARK, COMPOUND_RE, LOANWORD_MARK, SPELLING_SEP
 from search.rules.key import ARTICLES, HYPHENS
 
 #: Arabic-script words (names the archives write in Latin letters), beside the archive's own.
@@ -93,8 +93,9 @@ class QueryGenerator:
         """Spellings that share a key with another spelling of the index, capitalised."""
         by_key: defaultdict[str, set[str]] = defaultdict(set)
         for raw in reader.lexicon("spellings"):  # type: ignore[attr-defined]
-            _, key, text = raw.decode("utf-8").split(SPELLING_SEP, 2)
-            by_key[key].add(text)
+            parts = raw.decode("utf-8").split(SPELLING_SEP, 2)
+            if len(parts) == 3 and not parts[0].startswith((CAPS_MARK, LOANWORD_MARK)):
+                by_key[parts[1]].add(parts[2])
         found = [t for texts in by_key.values() if len(texts) > 1 for t in texts]
         return sorted(t[:1].upper() + t[1:] for t in found)
 

@@ -34,9 +34,7 @@ from the README ("Query syntax", "How matching works"):
 :func:`compare` runs one search through both and lists every difference: the total, pages,
 source facets, spelling counts, every page's hits (all of them, no repeats, none left out,
 ranked by date or with the typed spellings first and scores that never rise), and a blunt
-check on the stored text that no excluded word stands in a hit in any of its spellings. The
-engine faults it found and that are not fixed yet are listed in :data:`KNOWN`;
-:func:`known_cause` tells whether one of them explains a difference.
+check on the stored text that no excluded word stands in a hit in any of its spellings.
 """
 
 from __future__ import annotations
@@ -50,9 +48,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from itertools import combinations, repeat
-
-from whoosh import query as wq
+from itertools import repeat
 
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM, compound_form, exact_analyzer
@@ -196,9 +192,12 @@ class Plan:
     """A query compiled for one reader: the tree, and what the response must report."""
 
     tree: Compiled | None  # None: every article
-    quirks: frozenset[str] = frozenset()
     spellings: set[str] = field(default_factory=set)  # typed exact forms and spellings reached
     varied: set[str] = field(default_factory=set)  # typed forms that reached other spellings
+    # The phrases typed, as exact forms and the slop between them; when a word of one reached
+    # other spellings (varied_phrases), an article writing a phrase as typed ranks first.
+    typed_phrases: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
+    varied_phrases: bool = False
 
 
 @dataclass
@@ -269,11 +268,10 @@ class Reference:
 
     # Compiling --------------------------------------------------------------------------------
 
-    def plan(self, node: ql.Node | None, exact: bool, quirks: frozenset[str] = frozenset()) -> Plan:
+    def plan(self, node: ql.Node | None, exact: bool) -> Plan:
         """Compile a query tree (None: every article); QueryError where the engine must
-        refuse it. ``quirks`` names known engine faults to imitate (:data:`KNOWN`), to tell
-        whether one of them explains a difference."""
-        plan = Plan(tree=None, quirks=quirks)
+        refuse it."""
+        plan = Plan(tree=None)
         if node is not None:
             plan.tree = self._compile(node, FIELDS, True, exact, plan)
         return plan
@@ -295,20 +293,25 @@ class Reference:
         if isinstance(node, ql.Prefix):
             return self._prefix(node.text, fields)
         if isinstance(node, ql.Word):
-            patterns = self._word(node.text, exact, record, plan.quirks)
+            patterns = self._word(node.text, exact, record)
         else:
             assert isinstance(node, ql.Phrase)
-            patterns = self._phrase(" ".join(node.words), node.slop, exact, record, plan.quirks)
+            patterns = self._phrase(" ".join(node.words), node.slop, exact, record)
         return Leaf(fields, tuple(dict.fromkeys(patterns)))
 
-    def _any_spelling(self, token: QueryToken, exact: bool, plan: Plan | None) -> list[Pattern]:
+    def _any_spelling(
+        self, token: QueryToken, exact: bool, plan: Plan | None, phrase: bool = False
+    ) -> list[Pattern]:
         """Any spelling of one token: its exact form, or (not exact) an accepted spelling, a
-        hyphenated one as its parts in sequence."""
+        hyphenated one as its parts in sequence. ``phrase``: the token stands for a phrase
+        typed (a compound's joined spelling), which ranks first as a phrase, not as a word."""
         spellings = () if exact or token.article else self.accepted(token)
         if plan is not None and not token.article:
             plan.spellings.add(token.exact)
             plan.spellings.update(spellings)
-            if spellings:
+            if spellings and phrase:
+                plan.varied_phrases = True
+            elif spellings:
                 plan.varied.add(token.exact)
                 plan.varied.update(self._possessive[(token.original, token.exact, token.key)])
         patterns: list[Pattern] = [Term(token.exact)]
@@ -319,9 +322,7 @@ class Reference:
                 patterns.append(Term(text))
         return patterns
 
-    def _word(
-        self, text: str, exact: bool, plan: Plan | None, quirks: frozenset[str]
-    ) -> list[Pattern]:
+    def _word(self, text: str, exact: bool, plan: Plan | None) -> list[Pattern]:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f"no letters or digits in {text!r}")
@@ -331,11 +332,9 @@ class Reference:
         if len(names) == 1 and not exact:
             in_sequence = Sequence(tuple(frozenset((t.exact,)) for t in tokens), 1)
             return [in_sequence, *self._any_spelling(names[0], exact, plan)]
-        return self._phrase(text, 0, exact, plan, quirks)
+        return self._phrase(text, 0, exact, plan)
 
-    def _phrase(
-        self, text: str, slop: int, exact: bool, plan: Plan | None, quirks: frozenset[str]
-    ) -> list[Pattern]:
+    def _phrase(self, text: str, slop: int, exact: bool, plan: Plan | None) -> list[Pattern]:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f"no letters or digits in {text!r}")
@@ -343,6 +342,8 @@ class Reference:
             return self._any_spelling(tokens[0], exact, plan)
         gap = slop + 1
         patterns: list[Pattern] = [Sequence(tuple(frozenset((t.exact,)) for t in tokens), gap)]
+        if plan is not None and not all(t.article for t in tokens):
+            plan.typed_phrases.add((tuple(t.exact for t in tokens), slop))
         spellings: dict[int, tuple[str, ...]] = {}
         for i, t in enumerate(tokens):
             spellings[i] = () if exact or t.article else self.accepted(t)
@@ -350,13 +351,9 @@ class Reference:
                 plan.spellings.add(t.exact)
                 plan.spellings.update(spellings[i])
                 if spellings[i]:
-                    plan.varied.add(t.exact)
-                    plan.varied.update(self._possessive[(t.original, t.exact, t.key)])
+                    plan.varied_phrases = True
         variants = article_variants(list(range(len(tokens))), tokens)
-        if "article-phrase" in quirks:
-            any_article = len(variants) > 1
-        else:
-            any_article = any(t.article for t in tokens)
+        any_article = any(t.article for t in tokens)
         if not exact and (any(spellings.values()) or any_article):
             for variant in variants:
                 slots = tuple(
@@ -379,7 +376,7 @@ class Reference:
                     article=False,
                     compound="",
                 )
-                patterns += self._any_spelling(joined, exact, plan)
+                patterns += self._any_spelling(joined, exact, plan, phrase=True)
         return patterns
 
     def _prefix(self, text: str, fields: tuple[str, ...]) -> Leaf:
@@ -457,9 +454,9 @@ class Reference:
             chosen |= alike
         return chosen
 
-    def evaluate(self, request: SearchRequest, quirks: frozenset[str] = frozenset()) -> Expected:
+    def evaluate(self, request: SearchRequest) -> Expected:
         """What ``request`` must find; QueryError where the engine must refuse it."""
-        plan = self.plan(request.node, request.exact, quirks)
+        plan = self.plan(request.node, request.exact)
         chosen = self.source_names(request.sources)
         first, last = request.date_from, request.date_to
 
@@ -485,14 +482,17 @@ class Reference:
             n = sum(1 for doc in matches if writes(doc, text))
             if n:
                 spellings[text] = n
-        if "typed-compound" in quirks:  # a hyphenated form typed counts as one term, never held
-            typed = {
+        typed = {doc.id for doc in matches if any(writes(doc, t) for t in plan.varied)}
+        if plan.varied_phrases:
+            as_typed = [
+                Sequence(tuple(frozenset((w,)) for w in words), slop + 1)
+                for words, slop in plan.typed_phrases
+            ]
+            typed |= {
                 doc.id
                 for doc in matches
-                if any(t in doc.terms[f] for t in plan.varied for f in FIELDS)
+                if any(p.test(doc.terms[f]) for p in as_typed for f in FIELDS)
             }
-        else:
-            typed = {doc.id for doc in matches if any(writes(doc, t) for t in plan.varied)}
         return Expected(
             matches=matches,
             total=total,
@@ -657,7 +657,6 @@ def compare(
     paging: Paging | None = None,
     rng: random.Random | None = None,
     lister: object = None,
-    quirks: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Run one search (``SearchRequest.from_params(**params)``) through the engine, page after
     page, and through the reference, and list every difference. The page asked is searched
@@ -678,7 +677,7 @@ def compare(
         outcome.refused = True
         return outcome
     try:
-        expected: Expected | None = reference.evaluate(request, quirks)
+        expected: Expected | None = reference.evaluate(request)
         oracle_error = ""
     except QueryError as e:
         expected, oracle_error = None, str(e)
@@ -867,152 +866,3 @@ def _check_order(
                 )
                 return
             previous = (key, hit.id, what)
-
-
-# Known engine faults ----------------------------------------------------------------------------
-
-#: Differences between the engine and this reference that were reported and not yet fixed, by
-#: the name a difference is filed under. Each has a minimal reproduction in
-#: tests/test_reference.py (xfail, strict: it fails once the engine is fixed, and then the
-#: entry here goes).
-KNOWN = {
-    "top-n": (
-        "pages ranked by relevance list some matches twice and others never ('Damascus OR "
-        "Aleppo' on fakes.jsonl: 63 of 525 never listed at 10 a page): the engine ranks a page "
-        "with Whoosh's top-N search, whose collector replaces the matcher every 10 matches "
-        "(Matcher.replace(minscore)) and loses documents of nested ORs that would make the page "
-        "(optimize=False does not help, TopCollector.replace = 0 does). It happens with binary "
-        "UnionMatchers ('(syria OR damascus) OR aleppo', top 10, an index written by Whoosh's "
-        "own writer) and far more often with the ArrayUnionMatcher that Whoosh's Or uses for 3 "
-        "clauses or more in a segment of at most 5,000 articles, whose max_quality is the "
-        "largest of its clauses' instead of their sum"
-    ),
-    "zero-score": (
-        "a search whose OR has 3 parts or more, one of them a lone exclusion ('oil (gas OR water "
-        "OR -coal)'), fails with RuntimeError('the scorer ranked 2 of 3 matches') on an index "
-        "segment of at most 5,000 articles (every index that small, and the new segment of an "
-        "incremental run): Whoosh's Or then uses its ArrayUnionMatcher (PreloadedOr), which "
-        "skips every document whose summed score is 0 but the first, and the lone exclusion "
-        "scores 0.0 (docsets._Within(None, ...)); Or.matcher_type = Or.DEFAULT_MATCHER ranks "
-        "them all"
-    ),
-    "article-phrase": (
-        'a quoted name with its article ("al-Zubaydi") does not find another article '
-        "(as-Zubaydi) unless the name has other spellings: querybuild._phrase tries the "
-        "any-article sequence only when len(_article_variants(tokens)) > 1, which is false "
-        "for one article and one word (and for more than 2 articles)"
-    ),
-    "typed-compound": (
-        'a hyphenated compound typed ("Ahmadi-Nejad") that reaches other spellings does not rank '
-        "the articles that write it as typed first: engine._rank looks for each form in "
-        "terms.varied as one term (Term(f, 'ahmadi-nejad')), which no article holds, instead "
-        "of its parts in sequence"
-    ),
-    "all-articles": (
-        'a phrase or word whose every token is a hyphenated article ("al-ـ el-ـ": the tatweel '
-        "has no exact form) raises StopIteration in querybuild._phrase (next() without a "
-        "default), a crash instead of a match or a refusal"
-    ),
-}
-
-
-class DefaultOrEngine(Engine):
-    """The engine ranking every match with Whoosh's binary tree of unions for every Or (never
-    its ArrayUnionMatcher) and cutting the list itself (no top-N search): the "top-n" and
-    "zero-score" faults worked around, to tell whether they explain a difference."""
-
-    def _scored(
-        self, scoring: object, allowed: set[int], limit: int | None
-    ) -> list[tuple[int, float | None]]:
-        chosen = wq.Or.matcher_type
-        wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
-        try:
-            ranked = super()._scored(scoring, allowed, None)  # type: ignore[arg-type]
-        finally:
-            wq.Or.matcher_type = chosen
-        ranked.sort(key=lambda hit: (-(hit[1] or 0.0), hit[0]))
-        return ranked if limit is None else ranked[:limit]
-
-
-class DefaultOrLister(DefaultOrEngine, ListingEngine):
-    """:class:`DefaultOrEngine` listing pages as :class:`ListingEngine` does."""
-
-
-def _all_article_leaf(node: ql.Node | None) -> bool:
-    """Whether a word or phrase of the tree has two tokens or more, all of them articles."""
-    if isinstance(node, ql.Word | ql.Phrase):
-        text = node.text if isinstance(node, ql.Word) else " ".join(node.words)
-        tokens = query_tokens(text)
-        return len(tokens) > 1 and all(t.article for t in tokens)
-    if isinstance(node, ql.Field | ql.Not):
-        return _all_article_leaf(node.node)
-    if isinstance(node, ql.And | ql.Or):
-        return any(_all_article_leaf(n) for n in node.nodes)
-    return False
-
-
-@dataclass
-class Engines:
-    """The engines a comparison runs: the engine, its lister, and both with the "top-n" and
-    "zero-score" faults worked around (for :func:`known_cause`)."""
-
-    engine: Engine
-    lister: Engine
-    fixed: Engine
-    fixed_lister: Engine
-
-    @classmethod
-    def open(cls, index_dir: object) -> Engines:
-        return cls(
-            Engine(index_dir),  # type: ignore[arg-type]
-            ListingEngine(index_dir),  # type: ignore[arg-type]
-            DefaultOrEngine(index_dir),  # type: ignore[arg-type]
-            DefaultOrLister(index_dir),  # type: ignore[arg-type]
-        )
-
-    def close(self) -> None:
-        for engine in (self.engine, self.lister, self.fixed, self.fixed_lister):
-            engine.close()
-
-
-def known_cause(
-    outcome: Outcome,
-    engines: Engines,
-    reference: Reference,
-    paging: Paging,
-    seed: int,
-) -> str | None:
-    """The known fault (a key of :data:`KNOWN`, or two joined by "+") that explains every
-    difference of ``outcome``: the one whose imitation by the reference, or whose workaround in
-    the engine, leaves no difference (compared again with the same pages, from ``seed``); None
-    when no known fault does."""
-    params = outcome.params
-    errors = [d for d in outcome.differences if d.kind == "engine-error"]
-    if errors and len(errors) == len(outcome.differences):
-        try:
-            node = SearchRequest.from_params(**params).node  # type: ignore[arg-type]
-        except QueryError:
-            node = None
-        if all("StopIteration" in d.detail for d in errors) and _all_article_leaf(node):
-            return "all-articles"
-    imitated = ("article-phrase", "typed-compound")
-    tries = [
-        (frozenset(q), fixed)
-        for fixed in (False, True)
-        for n in range(len(imitated) + 1)
-        for q in combinations(imitated, n)
-        if q or fixed
-    ]
-    for quirks, fixed in sorted(tries, key=lambda t: len(t[0]) + t[1]):
-        engine, lister = (
-            (engines.fixed, engines.fixed_lister) if fixed else (engines.engine, engines.lister)
-        )
-        again = compare(engine, reference, params, paging, random.Random(seed), lister, quirks)
-        if not again.differences:
-            crashed = all(
-                d.kind == "engine-error" and "the scorer ranked" in d.detail
-                for d in outcome.differences
-            )
-            worked_around = ["zero-score" if crashed else "top-n"] if fixed else []
-            return "+".join([*sorted(quirks), *worked_around])
-    return None
