@@ -83,10 +83,10 @@ class QueryTerms:
     # The words typed that reached other spellings (and a typed word's possessive written
     # without its apostrophe, "Qaidas" for Qaida): the articles holding them come first.
     varied: set[str] = field(default_factory=set)
-    # The phrases typed (a hyphenated compound among them: "Ahmadi-Nejad"), as exact-word terms;
-    # when a word of one reached other spellings (varied_phrases), the articles where the
-    # phrase stands as typed come first.
-    typed_phrases: set[tuple[str, ...]] = field(default_factory=set)
+    # The phrases typed (a hyphenated compound among them: "Ahmadi-Nejad"), as exact-word terms
+    # and the slop allowed between them; when a word of one reached other spellings
+    # (varied_phrases), the articles where the phrase stands as typed come first.
+    typed_phrases: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
     varied_phrases: bool = False
 
     def typed_query(self, fields: tuple[str, ...]) -> wq.Query | None:
@@ -95,7 +95,11 @@ class QueryTerms:
             return None
         parts: list[wq.Query] = [wq.Term(f, t) for t in sorted(self.varied) for f in fields]
         if self.varied_phrases:
-            parts += [wq.Phrase(f, list(p)) for p in sorted(self.typed_phrases) for f in fields]
+            parts += [
+                wq.Phrase(f, list(words), slop=slop + 1)
+                for words, slop in sorted(self.typed_phrases)
+                for f in fields
+            ]
         return wq.Or(parts)
 
     # What to mark in each field: a word searched in the title only is not marked in the body.
@@ -202,7 +206,7 @@ class QueryBuilder:
         if all(t.article for t in tokens):
             return wq.Or(alternatives)  # articles with no name after them: as written
         if positive:
-            self.terms.typed_phrases.add(tuple(t.exact for t in tokens))
+            self.terms.typed_phrases.add((tuple(t.exact for t in tokens), slop))
         groups = {id(t): self._spellings(t, positive, phrase=True) for t in tokens}
         if self.exact:
             return wq.Or(alternatives)

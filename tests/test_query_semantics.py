@@ -246,3 +246,18 @@ def test_articles_with_no_name_after_them_are_searched_as_written(tmp_path, q):
     with _engine_of(tmp_path, rows) as engine:
         response = engine.search(SearchRequest.from_params(q))
         assert response.total == len(response.hits)
+
+
+def test_a_proximity_search_ranks_the_words_as_typed_within_reach_first(tmp_path):
+    # (Found by the reference evaluator.) "Nusra Front"~5: an article writing those spellings
+    # a few words apart comes before one writing another spelling side by side, however much
+    # higher that one scores.
+    rows = [
+        ("v1", "Nosra Front", "The Nosra Front and the Nosra Front, Nosra Front again."),
+        ("t1", "Fighters", "The Nusra fighters of the northern Front spoke at length today."),
+    ]
+    with _engine_of(tmp_path, rows) as engine:
+        response = engine.search(SearchRequest.from_params('"Nusra Front"~5'))
+        assert "nosra" in response.spellings
+        assert [hit.id for hit in response.hits] == ["t1", "v1"]
+        assert ids(engine, '"Nusra Front"') == ["v1"]
