@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= index
 CORPUS ?= seeds
 
-.PHONY: run test lint format bench bench-matching clean
+.PHONY: run test lint format bench bench-matching bench-robust clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,20 @@ bench-matching: $(BIN)/.installed-dev
 	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
 	$(BIN)/python bench/quality.py --index bench/out/index
 	$(BIN)/python bench/matching_e2e.py --both --json bench/out/matching_e2e.json
+
+# Reliability (issue 14): hostile queries through the engine, the CLI and a server
+# (bench/fuzz.py, with schemathesis on the API description), every costly request
+# within the time budget (bench/costly.py), indexing killed at random and rerun (bench/crash.py),
+# broken corpora (bench/bad_corpus.py), searches while a server indexes (bench/load.py --live),
+# and generated searches against the reference evaluator (bench/oracle.py).
+bench-robust: $(BIN)/.installed-dev
+	$(BIN)/news-search index --index bench/out/index --procs 2 --quiet ../shared/corpora
+	$(BIN)/python bench/fuzz.py --json bench/out/fuzz.json
+	$(BIN)/python bench/costly.py --index bench/out/index --json bench/out/costly.json
+	$(BIN)/python bench/crash.py --json bench/out/crash.json
+	$(BIN)/python bench/bad_corpus.py --json bench/out/bad_corpus.json
+	$(BIN)/python bench/load.py --index bench/out/index --live --json bench/out/load_live.json
+	$(BIN)/python bench/oracle.py --index bench/out/index --queries 3000 --procs 2 --json bench/out/oracle.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
