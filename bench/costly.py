@@ -49,6 +49,8 @@ def requests() -> list[tuple[str, dict[str, str]]]:
         ("an AND of 50 common words", {"q": " ".join(COMMON[:50])}),
         ("a 50-word phrase of common words", {"q": phrase}),
         ("a prefix of 2 letters", {"q": "th*"}),
+        ("a prefix of 2 letters, under 1,000 words", {"q": "No*"}),
+        ("a prefix of 3 letters, hundreds of words", {"q": "pla*"}),
         ("every article, newest first, page 5,000", {"q": "", "page": "5000"}),
         ("a name in every spelling", {"q": "Gaddafi"}),
     ]

@@ -1,6 +1,7 @@
 """The engine against the reference evaluator over the five corpora: generated searches, end to end.
 
-    python bench/oracle.py [--queries 100000] [--seed 1] [--index DIR] [--procs N] [--json FILE]
+    python bench/oracle.py [--queries 100000] [--seed 1] [--index DIR] [--procs N] [--budget S]
+                           [--json FILE]
 
 The reference (tests/reference.py) reads the stored fields of every article of the index and
 analyses them with the slow reference token pipeline; the generator (tests/querygen.py) draws
@@ -14,7 +15,9 @@ counts are checked exactly in every case). Every difference is counted by kind a
 
 Without ``--index``, ``bench/out/index`` is brought up to date with ../shared/corpora first
 (``news-search index --procs 2``, incremental). ``--procs N`` shares the searches among N
-processes forked after the reference is built (the same searches, whichever N).
+processes forked after the reference is built (the same searches, whichever N). The engine
+runs with no time budget unless ``--budget`` gives one: a search refused for its cost would be
+an answer left unchecked (bench/costly.py measures the budget).
 """
 
 from __future__ import annotations
@@ -76,7 +79,9 @@ class Tally:
 _REFERENCE: Reference | None = None
 
 
-def _work(index_dir: Path, queries: int, seed: int, share: int, procs: int) -> Tally:
+def _work(
+    index_dir: Path, queries: int, seed: int, share: int, procs: int, budget: float | None
+) -> Tally:
     """Compare the searches ``share``, ``share + procs``, ... of the seeded sequence."""
     reference = _REFERENCE
     assert reference is not None
@@ -84,7 +89,7 @@ def _work(index_dir: Path, queries: int, seed: int, share: int, procs: int) -> T
         reference.reader = store.open_index(index_dir).reader()
         reference.finder = VariantFinder(reference.reader)  # type: ignore[arg-type]
     generator = QueryGenerator(reference, seed=seed)
-    engine, lister = Engine(index_dir), ListingEngine(index_dir)
+    engine, lister = Engine(index_dir, budget), ListingEngine(index_dir, budget)
     paging = Paging(sweep_total=2000, samples=2, own_pages=10)
     tally = Tally()
     started = time.perf_counter()
@@ -120,7 +125,9 @@ def _work(index_dir: Path, queries: int, seed: int, share: int, procs: int) -> T
     return tally
 
 
-def run(index_dir: Path, queries: int, seed: int, procs: int = 1) -> dict[str, object]:
+def run(
+    index_dir: Path, queries: int, seed: int, procs: int = 1, budget: float | None = None
+) -> dict[str, object]:
     global _REFERENCE
     before = peak_mb()
     started = time.perf_counter()
@@ -135,10 +142,10 @@ def run(index_dir: Path, queries: int, seed: int, procs: int = 1) -> dict[str, o
     started = time.perf_counter()
     tally = Tally()
     if procs == 1:
-        tally = _work(index_dir, queries, seed, 0, 1)
+        tally = _work(index_dir, queries, seed, 0, 1, budget)
     else:
         with multiprocessing.get_context("fork").Pool(procs) as pool:
-            jobs = [(index_dir, queries, seed, share, procs) for share in range(procs)]
+            jobs = [(index_dir, queries, seed, share, procs, budget) for share in range(procs)]
             for part in pool.starmap(_work, jobs):
                 tally.add(part)
     seconds = time.perf_counter() - started
@@ -151,6 +158,7 @@ def run(index_dir: Path, queries: int, seed: int, procs: int = 1) -> dict[str, o
         "queries": queries,
         "seed": seed,
         "procs": procs,
+        "budget_s": budget,
         "compared": tally.compared,
         "refused_by_both": tally.refused,
         "engine_searches": tally.searches,
@@ -175,13 +183,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, metavar="DIR", help="an index already built")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, metavar="DIR")
     parser.add_argument("--procs", type=int, default=1, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="the engine's time budget per search (default 0: none, so that every answer is "
+        "checked; bench/costly.py measures the budget)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     index_dir = args.index
     if index_dir is None:
         index_dir = DEFAULT_INDEX
         index_corpus(index_dir, [args.corpora], procs=2)
-    figures = run(index_dir, args.queries, args.seed, args.procs)
+    figures = run(index_dir, args.queries, args.seed, args.procs, args.budget or None)
     print(
         f"{figures['queries']:,} generated searches over {figures['articles']:,} articles "
         f"(seed {args.seed}), {figures['seconds']:,} s\n"
