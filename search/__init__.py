@@ -3,13 +3,37 @@
 The library: :func:`index_corpus` builds or updates an index, :class:`Engine` searches it with
 a :class:`SearchRequest` and answers with a :class:`SearchResponse`, the one JSON shape served
 by the CLI and the web API.
+
+Each name is imported on first use (PEP 562), so that ``import search`` costs next to nothing
+and the ``news-search`` command can catch a Ctrl-C that comes while the engine is imported
+(search/launch.py).
 """
 
-from search.engine import Engine, IndexInfo
-from search.errors import IndexUnavailable, QueryError, SearchError
-from search.indexer import IndexSummary, index_corpus
-from search.request import SearchRequest
-from search.response import Hit, SearchResponse
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.engine import Engine, IndexInfo
+    from search.errors import IndexUnavailable, QueryError, SearchError
+    from search.indexer import IndexSummary, index_corpus
+    from search.request import SearchRequest
+    from search.response import Hit, SearchResponse
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    "Engine": "search.engine",
+    "Hit": "search.response",
+    "IndexInfo": "search.engine",
+    "IndexSummary": "search.indexer",
+    "IndexUnavailable": "search.errors",
+    "QueryError": "search.errors",
+    "SearchError": "search.errors",
+    "SearchRequest": "search.request",
+    "SearchResponse": "search.response",
+    "index_corpus": "search.indexer",
+}
 
 __all__ = [
     "Engine",
@@ -23,3 +47,16 @@ __all__ = [
     "SearchResponse",
     "index_corpus",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
