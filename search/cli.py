@@ -22,7 +22,9 @@ from search import store
 from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.corpus import Skip
 from search.engine import Engine
-from search.errors import SearchError
+from search.errors import QueryError, SearchError
+from search.export import FORMATS
+from search.export import lines as export_lines
 from search.indexer import index_corpus
 from search.progress import Progress
 from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest
@@ -143,6 +145,20 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", *FORMATS),
+        default=None,
+        help=(
+            "text (default), json (as --json), or csv or jsonl: one row per result (rank, id, "
+            "title, source, date, url, score, matched spellings, snippet)"
+        ),
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="with --format csv or jsonl: every result, not one page (--limit and --page aside)",
+    )
     _budget_option(p)
 
     p = commands.add_parser(
@@ -152,6 +168,20 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     p.add_argument("words", nargs="+", metavar="WORD")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+
+    p = commands.add_parser(
+        "show",
+        parents=[common],
+        help="print one article",
+        description=(
+            "Print one article by its id (the id a result shows): title, source, date, url and "
+            "its paragraphs; with --q, the words that query matches are marked."
+        ),
+    )
+    p.add_argument("id", metavar="ID", help="the article's id")
+    p.add_argument("--q", default="", metavar="QUERY", help="mark what this query matches")
+    p.add_argument("--exact", action="store_true", help="mark the query's words as typed only")
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
 
     p = commands.add_parser("info", parents=[common], help="describe the index")
     p.add_argument("--json", action="store_true", help="print the description as JSON")
@@ -221,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "analyze": cmd_analyze,
             "info": cmd_info,
             "serve": cmd_serve,
+            "show": cmd_show,
         }
         return handler[args.command](args, index_dir)
     except SearchError as e:
@@ -300,10 +331,21 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         sources=args.source,
         exact=args.exact,
     )
+    chosen = "json" if args.json else args.format or "text"
+    if args.json and args.format not in (None, "json"):
+        raise QueryError(f"--json and --format {args.format} ask for two formats: give one")
+    if args.all and chosen not in FORMATS:
+        raise QueryError("--all goes with --format csv or --format jsonl (every result as rows)")
     with Engine(index_dir, budget=args.budget) as engine:
+        if args.all:
+            for line in export_lines(chosen, engine.export(request).hits):
+                sys.stdout.write(line)
+            return 0
         response = engine.search(request)
-    if args.json:
+    if chosen == "json":
         print(json.dumps(response.to_json(), ensure_ascii=False))
+    elif chosen in FORMATS:
+        sys.stdout.writelines(export_lines(chosen, response.hits))
     else:
         print_response(response, sys.stdout)
     return 0
@@ -334,6 +376,26 @@ def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
         for s in spellings:  # type: ignore[union-attr]
             verdict = "matches" if s["accepted"] else "rejected"
             print(f"  {verdict:<9}  {s['spelling']} ({s['tier']}): {s['why']}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
+    with Engine(index_dir) as engine:
+        article = engine.article(args.id, args.q, args.exact)
+    if args.json:
+        print(json.dumps(article.to_json(), ensure_ascii=False))
+        return 0
+    bold = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
+    print(render_marks(article.title_html, bold) or "(no title)")
+    print(" · ".join([article.source or "no source", article.date or "no date"]))
+    print(f"id: {article.id}")
+    if article.url:
+        print(f"url: {article.url}")
+    if article.matched:
+        print(f"matched: {', '.join(article.matched)}")
+    for paragraph in article.paragraphs_html:
+        print()
+        print(render_marks(paragraph, bold))
     return 0
 
 
@@ -417,6 +479,7 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
         if hit.score is not None:
             meta.append(f"score {hit.score:.2f}")
         print(f"     {' · '.join(meta)}", file=out)
+        print(f"     id: {hit.id}" + (f" · {hit.url}" if hit.url else ""), file=out)
         if hit.snippet_html:
             print(f"     {render_marks(hit.snippet_html, bold)}", file=out)
         if hit.matched:

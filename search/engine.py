@@ -82,6 +82,14 @@ LEAD_MATCHES = 2000
 MAX_PRUNED_UNION = 64
 
 
+@dataclass
+class Export:
+    """Every result of one search: how many, and the hits in order as they are read."""
+
+    total: int
+    hits: Iterator[Hit]
+
+
 class Engine:
     """Search one index directory."""
 
@@ -180,6 +188,29 @@ class Engine:
             self._alternatives(request, request.node, chosen, response, budget)
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
+
+    def export(self, request: SearchRequest) -> Export:
+        """Every result of a search (its page and size aside), in the order of its pages: the
+        total at once, within the budget, and the hits as they are read (with their snippets),
+        which :mod:`search.export` writes as CSV or JSON Lines. The hits are read from this
+        engine's commit: use the engine for nothing else until they are read."""
+        budget = Budget(self.budget)
+        self._docsets().budget = budget
+        try:
+            builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
+            query = builder.build(request.node) if request.node else wq.Every()
+            docs, _ = self._matches(query, request.date_from, request.date_to)
+            allowed = self._allowed(docs, self._source_names(request))
+            ranked = (
+                self._rank(request, builder, query, docs, allowed, len(allowed)) if allowed else []
+            )
+        finally:
+            self._docsets().budget = UNLIMITED
+        hits = (
+            self._hit(rank, docnum, score, builder)
+            for rank, (docnum, score) in enumerate(ranked, 1)
+        )
+        return Export(total=len(allowed), hits=hits)
 
     def article_ids(self, request: SearchRequest) -> list[str]:
         """The ids of every article a search matches, within its filters, in index order.

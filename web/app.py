@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -18,19 +18,22 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from search import Engine, SearchResponse, store
 from search.budget import DEFAULT_SECONDS, ENV_BUDGET
+from search.engine import Export
 from search.errors import QueryError, SearchError
+from search.export import FORMATS
+from search.export import lines as export_lines
 from search.request import parse_flag
 from search.response import Article
 from web import views
 from web.openapi import openapi_spec
-from web.params import ARTICLE_PARAMS, check_params, search_request
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, check_params, search_request
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
@@ -42,6 +45,7 @@ templates.env.globals.update(
     search_url=views.search_url,
     toggle_source_url=views.toggle_source_url,
     article_url=views.article_url,
+    export_url=views.export_url,
     also_matched=views.also_matched,
     default_sort=views.default_sort,
 )
@@ -58,7 +62,11 @@ STATUS_TITLES = {
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path in ("/openapi.json", "/healthz")
+    return (
+        path.startswith("/api/")
+        or path in ("/openapi.json", "/healthz")
+        or path.removeprefix("/search.") in FORMATS
+    )
 
 
 async def _run(request: Request, work: Callable[[Engine], T]) -> T:
@@ -134,6 +142,41 @@ async def api_info(request: Request) -> Response:
     return JSONResponse(views.public_info(info))
 
 
+def _exporter(format_name: str) -> Callable[[Request], Awaitable[Response]]:
+    """The route of ``/search.csv`` or ``/search.jsonl``: every result of a search, streamed."""
+
+    async def export(request: Request) -> Response:
+        search = search_request(request.query_params, EXPORT_PARAMS)
+        shared: SharedEngine = request.app.state.engine
+        await _run(request, lambda engine: engine.documents())  # 503 without a usable index
+
+        def start() -> tuple[Engine, Export]:
+            # An engine of its own on the latest commit: the rows are read from one commit as
+            # they are sent, while the shared engine goes on answering other requests.
+            engine = Engine(shared.index_dir, budget=shared.budget)
+            try:
+                return engine, engine.export(search)
+            except BaseException:
+                engine.close()
+                raise
+
+        engine, found = await run_in_threadpool(start)
+
+        def rows() -> Iterator[str]:
+            try:
+                yield from export_lines(format_name, found.hits)
+            finally:
+                engine.close()
+
+        headers = {
+            "Content-Disposition": f'attachment; filename="news-search.{format_name}"',
+            "X-Total-Count": str(found.total),
+        }
+        return StreamingResponse(rows(), media_type=FORMATS[format_name], headers=headers)
+
+    return export
+
+
 async def healthz(request: Request) -> Response:
     documents = await _run(request, lambda engine: engine.documents())
     return JSONResponse({"ok": True, "status": 200, "documents": documents})
@@ -204,6 +247,7 @@ def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SEC
         routes=[
             Route("/", home, name="home"),
             Route("/search", search_page, name="search"),
+            *(Route(f"/search.{name}", _exporter(name), name=f"export_{name}") for name in FORMATS),
             Route("/articles/{article_id:path}", article_page, name="article"),
             Route("/api/search", api_search, name="api_search"),
             Route("/api/articles/{article_id:path}", api_article, name="api_article"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.export import COLUMNS, FORMATS
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
-from web.params import ARTICLE_PARAMS, SEARCH_PARAMS
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, SEARCH_PARAMS
 
 _DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -206,6 +207,27 @@ def openapi_spec() -> dict[str, Any]:
                         "503": _UNAVAILABLE,
                     },
                 }
+            },
+            **{
+                f"/search.{name}": {
+                    "get": {
+                        "summary": (
+                            f"Every result of a search as {label}, streamed in the order of "
+                            "its pages (columns: " + ", ".join(COLUMNS) + "); the total in the "
+                            "X-Total-Count header"
+                        ),
+                        "parameters": _params(EXPORT_PARAMS),
+                        "responses": {
+                            "200": {
+                                "description": f"one row per result ({label})",
+                                "content": {FORMATS[name].split(";")[0]: {"schema": _STR}},
+                            },
+                            "400": _BAD,
+                            "503": _UNAVAILABLE,
+                        },
+                    }
+                }
+                for name, label in (("csv", "CSV"), ("jsonl", "JSON Lines"))
             },
             "/api/articles/{id}": {
                 "get": {

@@ -22,6 +22,8 @@ SEARCH_PARAMS = {
     ),
     "exact": "1 or true: exact spelling only, each word as typed, no other spellings (default 0)",
 }
+#: The parameters of an export (/search.csv, /search.jsonl): a search's, but for its page.
+EXPORT_PARAMS = {k: v for k, v in SEARCH_PARAMS.items() if k not in ("page", "size")}
 REPEATABLE = {"source"}
 ARTICLE_PARAMS = {
     "q": "the query whose matches to mark",
@@ -39,9 +41,10 @@ def check_params(params: QueryParams, known: dict[str, str]) -> None:
             raise QueryError(f"parameter {name!r} is given more than once")
 
 
-def search_request(params: QueryParams) -> SearchRequest:
-    """The search a query string asks for; :class:`QueryError` when it is not valid."""
-    check_params(params, SEARCH_PARAMS)
+def search_request(params: QueryParams, known: dict[str, str] = SEARCH_PARAMS) -> SearchRequest:
+    """The search a query string asks for; :class:`QueryError` when it is not valid or names a
+    parameter not ``known``."""
+    check_params(params, known)
     return SearchRequest.from_params(
         params.get("q", ""),
         page=params.get("page"),

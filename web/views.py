@@ -52,6 +52,13 @@ def search_url(
     return "/search?" + urlencode(pairs) if pairs else "/search"
 
 
+def export_url(query: dict[str, object], format_name: str) -> str:
+    """``/search.csv`` or ``/search.jsonl``: every result of the search echoed in a response
+    (its filters and sort, not its page or size)."""
+    page_url = search_url({**query, "size": None})
+    return page_url.replace("/search", f"/search.{format_name}", 1)
+
+
 def toggle_source_url(query: dict[str, object], name: str) -> str:
     """The search with source ``name`` chosen, or no longer chosen if it was."""
     chosen = list(query.get("source") or [])  # type: ignore[call-overload]

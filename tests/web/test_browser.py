@@ -154,6 +154,28 @@ def test_paging_through_results(browser, fakes_server):
     assert browser.save_screenshot(str(ARTIFACTS / "results-syria.png"))
 
 
+def test_the_results_page_exports_every_result(browser, fakes_server):
+    browser.get(fakes_server.url + "/")
+    search_from_the_box(browser, "Aleppo")
+    summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    total = int(summary.split()[0].replace(",", ""))
+    link = browser.find_element(By.LINK_TEXT, "CSV")
+    assert link.get_attribute("download") is not None
+    # The browser fetches what the link points at, as a download would (same origin).
+    text = browser.execute_async_script(
+        "const done = arguments[1]; fetch(arguments[0]).then(r => r.text()).then(done);",
+        link.get_attribute("href"),
+    )
+    lines = text.splitlines()
+    assert lines[0].startswith("rank,id,title,source,date,url,score,matched,snippet")
+    rows = browser.find_element(By.LINK_TEXT, "JSON Lines").get_attribute("href")
+    assert rows.startswith(fakes_server.url + "/search.jsonl?q=Aleppo")
+    jsonl = browser.execute_async_script(
+        "const done = arguments[1]; fetch(arguments[0]).then(r => r.text()).then(done);", rows
+    )
+    assert len(jsonl.splitlines()) == total
+
+
 def test_a_source_facet_filters_and_unfilters(browser, fakes_server):
     browser.get(fakes_server.url + "/search?q=Aleppo")
     facet = browser.find_elements(By.CSS_SELECTOR, ".facets a")[1]
