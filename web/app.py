@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,8 +33,9 @@ from search.export import lines as export_lines
 from search.request import parse_flag
 from search.response import Article
 from web import views
+from web.feed import ENTRIES, MEDIA_TYPE, atom
 from web.openapi import openapi_spec
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, check_params, search_request
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FEED_PARAMS, check_params, search_request
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
@@ -65,7 +67,7 @@ def _wants_json(request: Request) -> bool:
     return (
         path.startswith("/api/")
         or path in ("/openapi.json", "/healthz")
-        or path.removeprefix("/search.") in FORMATS
+        or path.removeprefix("/search.") in (*FORMATS, "atom")
     )
 
 
@@ -110,6 +112,7 @@ async def search_page(request: Request) -> Response:
         "q": response.query["q"],
         "exact": response.query["exact"],
         "json_url": _json_twin(request, "/api/search"),
+        "feed_url": views.feed_url(response.query),
     }
     return templates.TemplateResponse(request, "search.html", context)
 
@@ -175,6 +178,18 @@ def _exporter(format_name: str) -> Callable[[Request], Awaitable[Response]]:
         return StreamingResponse(rows(), media_type=FORMATS[format_name], headers=headers)
 
     return export
+
+
+async def feed(request: Request) -> Response:
+    """``/search.atom``: the newest results of a search as an Atom feed."""
+    search = replace(search_request(request.query_params, FEED_PARAMS), size=ENTRIES)
+    shared: SharedEngine = request.app.state.engine
+    response = await _run(request, lambda engine: engine.search(search))
+    meta = store.read_meta(shared.index_dir)
+    fallback = meta.updated_at if meta else "1970-01-01T00:00:00Z"
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    self_path = _json_twin(request, "/search.atom")
+    return Response(atom(response, base, self_path, fallback), media_type=MEDIA_TYPE)
 
 
 async def healthz(request: Request) -> Response:
@@ -248,6 +263,7 @@ def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SEC
             Route("/", home, name="home"),
             Route("/search", search_page, name="search"),
             *(Route(f"/search.{name}", _exporter(name), name=f"export_{name}") for name in FORMATS),
+            Route("/search.atom", feed, name="feed"),
             Route("/articles/{article_id:path}", article_page, name="article"),
             Route("/api/search", api_search, name="api_search"),
             Route("/api/articles/{article_id:path}", api_article, name="api_article"),

@@ -10,7 +10,8 @@ from typing import Any
 
 from search.export import COLUMNS, FORMATS
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, SEARCH_PARAMS
+from web.feed import ENTRIES
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FEED_PARAMS, SEARCH_PARAMS
 
 _DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -228,6 +229,23 @@ def openapi_spec() -> dict[str, Any]:
                     }
                 }
                 for name, label in (("csv", "CSV"), ("jsonl", "JSON Lines"))
+            },
+            "/search.atom": {
+                "get": {
+                    "summary": (
+                        f"The newest {ENTRIES} results of a search as an Atom feed (RFC 4287): "
+                        "a saved search as a subscription"
+                    ),
+                    "parameters": _params(FEED_PARAMS),
+                    "responses": {
+                        "200": {
+                            "description": "the feed",
+                            "content": {"application/atom+xml": {"schema": _STR}},
+                        },
+                        "400": _BAD,
+                        "503": _UNAVAILABLE,
+                    },
+                }
             },
             "/api/articles/{id}": {
                 "get": {

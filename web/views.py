@@ -59,6 +59,13 @@ def export_url(query: dict[str, object], format_name: str) -> str:
     return page_url.replace("/search", f"/search.{format_name}", 1)
 
 
+def feed_url(query: dict[str, object]) -> str:
+    """``/search.atom``: the newest results of the search echoed in a response (its words and
+    filters; a feed is always newest first)."""
+    page_url = search_url({**query, "size": None, "sort": None})
+    return page_url.replace("/search", "/search.atom", 1)
+
+
 def toggle_source_url(query: dict[str, object], name: str) -> str:
     """The search with source ``name`` chosen, or no longer chosen if it was."""
     chosen = list(query.get("source") or [])  # type: ignore[call-overload]
