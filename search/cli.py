@@ -486,6 +486,14 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
             print(f"     matched: {', '.join(hit.matched)}", file=out)
     if response.pages > 1:
         print(f"\npage {response.page} of {response.pages}", file=out)
+    if response.timeline:
+        counted = [f"{p} ({n:,})" for p, n in response.timeline.periods if n]
+        undated = response.timeline.undated
+        print(
+            f"\nby {response.timeline.unit}: {', '.join(counted)}"
+            + (f"; {undated:,} undated" if undated else ""),
+            file=out,
+        )
     if response.spellings:
         spellings = ", ".join(f"{s} ({n:,})" for s, n in list(response.spellings.items())[:12])
         print(f"\nspellings reached: {spellings}", file=out)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from whoosh.reading import IndexReader
 
-from search.response import Coverage
+from search.response import Coverage, Timeline
 
 
 def read_column(reader: IndexReader, fieldname: str, translate: bool = True) -> list:
@@ -39,6 +39,7 @@ class Columns:
     date: list[int]  # the date field's column values (ordered like the dates)
     undated: list[int]
     year: list[int]  # the year of each date, 0 for none
+    month: list[int]  # year * 100 + month of each date, 0 for none
     deleted: frozenset[int]
     to_value: object  # the date field's to_column_value
 
@@ -48,18 +49,20 @@ class Columns:
         deleted = frozenset(n for n in range(size) if reader.is_deleted(n))
         field = reader.schema["date"]
         if not size:
-            return cls([], [], [], [], deleted, field.to_column_value)
+            return cls([], [], [], [], [], deleted, field.to_column_value)
         date = read_column(reader, "date", translate=False)
         undated = read_column(reader, "undated")
         from_value = field.from_column_value
+        dates = [
+            None if flag else from_value(value) for value, flag in zip(date, undated, strict=True)
+        ]
+        month = [0 if d is None else d.year * 100 + d.month for d in dates]
         return cls(
             source=read_column(reader, "source"),
             date=date,
             undated=undated,
-            year=[
-                0 if flag else from_value(value).year
-                for value, flag in zip(date, undated, strict=True)
-            ],
+            year=[m // 100 for m in month],
+            month=month,
             deleted=deleted,
             to_value=field.to_column_value,
         )
@@ -86,6 +89,12 @@ class Columns:
 
     def count_sources(self, docs: Iterable[int]) -> dict[str, int]:
         return dict(Counter(map(self.source.__getitem__, docs)))
+
+    def timeline(self, docs: Iterable[int]) -> Timeline | None:
+        """How many of ``docs`` are dated in each year or month (None: none is dated)."""
+        months = Counter(map(self.month.__getitem__, docs))
+        undated = months.pop(0, 0)
+        return Timeline.of(dict(months), undated)
 
     def coverage(self, docs: Collection[int]) -> Coverage:
         """How many of ``docs`` there are, and how many of them are dated in each year."""

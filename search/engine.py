@@ -178,6 +178,7 @@ class Engine:
             took_ms=0.0,
             hits=hits,
             spellings=self._spelling_counts(builder, allowed),
+            timeline=self._columns().timeline(allowed),
             sources={
                 name: n
                 for name, n in sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))

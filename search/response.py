@@ -69,6 +69,8 @@ class SearchResponse:
     fewer_words: list[Alternative] = field(default_factory=list)
     # When nothing matched under a date range or source: the matches without them, else None.
     without_filters: Coverage | None = None
+    # The matches under every filter by year (by month when they span 3 years or less).
+    timeline: Timeline | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -84,6 +86,7 @@ class SearchResponse:
             "suggestion": self.suggestion.to_json() if self.suggestion else None,
             "fewer_words": [a.to_json() for a in self.fewer_words],
             "without_filters": self.without_filters.to_json() if self.without_filters else None,
+            "timeline": self.timeline.to_json() if self.timeline else None,
         }
 
 
@@ -101,6 +104,46 @@ class Coverage:
             "years": {str(year): n for year, n in self.years.items()},
             "undated": self.undated,
             "spans": year_spans(self.years),
+        }
+
+
+#: Dated matches spanning at most this many calendar years are counted by month.
+MONTHS_UP_TO_YEARS = 3
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How many matches are dated in each year, or each month, every period from the first to
+    the last included (so that a gap shows as a gap), and how many are undated."""
+
+    unit: str  # "year" or "month"
+    periods: list[tuple[str, int]]  # ("2016", 12) or ("2016-03", 4), in order
+    undated: int
+
+    @classmethod
+    def of(cls, months: dict[int, int], undated: int) -> Timeline | None:
+        """From match counts per month (``year * 100 + month``); None when nothing is dated."""
+        if not months:
+            return None
+        first, last = min(months) // 100, max(months) // 100
+        if last - first < MONTHS_UP_TO_YEARS:
+            periods = [
+                (f"{y}-{m:02d}", months.get(y * 100 + m, 0))
+                for y in range(first, last + 1)
+                for m in range(1, 13)
+                if min(months) <= y * 100 + m <= max(months)
+            ]
+            return cls("month", periods, undated)
+        years: dict[int, int] = {}
+        for month, n in months.items():
+            years[month // 100] = years.get(month // 100, 0) + n
+        return cls("year", [(str(y), years.get(y, 0)) for y in range(first, last + 1)], undated)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "unit": self.unit,
+            "periods": [{"period": p, "count": n} for p, n in self.periods],
+            "undated": self.undated,
         }
 
 

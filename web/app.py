@@ -48,6 +48,9 @@ templates.env.globals.update(
     toggle_source_url=views.toggle_source_url,
     article_url=views.article_url,
     export_url=views.export_url,
+    period_url=views.period_url,
+    timeline_bars=views.timeline_bars,
+    chart_size=(views.CHART_WIDTH, views.CHART_HEIGHT),
     also_matched=views.also_matched,
     default_sort=views.default_sort,
 )

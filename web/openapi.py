@@ -116,6 +116,26 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "oneOf": [{"$ref": "#/components/schemas/Coverage"}, {"type": "null"}],
                 "description": "when nothing matched under filters: the matches without them",
             },
+            "timeline": {
+                "oneOf": [{"$ref": "#/components/schemas/Timeline"}, {"type": "null"}],
+                "description": (
+                    "the matches under every filter by year (by month when they span 3 years or "
+                    "less); null when none is dated"
+                ),
+            },
+        }
+    ),
+    "Timeline": _object(
+        {
+            "unit": {"type": "string", "enum": ["year", "month"]},
+            "periods": {
+                "type": "array",
+                "items": _object(
+                    {"period": {**_STR, "description": "2016, or 2016-03"}, "count": _INT}
+                ),
+                "description": "every period from the first dated match to the last, in order",
+            },
+            "undated": _INT,
         }
     ),
     "Coverage": _object(

@@ -66,6 +66,38 @@ def feed_url(query: dict[str, object]) -> str:
     return page_url.replace("/search", "/search.atom", 1)
 
 
+def period_url(query: dict[str, object], period: str) -> str:
+    """The search with its dates set to one year ("2016") or month ("2016-03")."""
+    return search_url({**query, "from": period, "to": period})
+
+
+#: The coverage chart's drawing box (the SVG stretches to the width of the results).
+CHART_WIDTH, CHART_HEIGHT = 600, 64
+
+
+def timeline_bars(timeline: dict[str, object]) -> list[dict[str, object]]:
+    """The bars of the coverage chart: each period's place and height in the drawing box (a
+    period with matches at least 2 units high, so that one article shows)."""
+    periods = timeline["periods"]  # type: ignore[index]
+    most = max((p["count"] for p in periods), default=0) or 1  # type: ignore[index]
+    width = CHART_WIDTH / max(len(periods), 1)  # type: ignore[arg-type]
+    bars = []
+    for i, p in enumerate(periods):  # type: ignore[arg-type]
+        count = int(p["count"])
+        height = 0.0 if not count else max(2.0, CHART_HEIGHT * count / most)
+        bars.append(
+            {
+                "period": p["period"],
+                "count": count,
+                "x": round(i * width + width * 0.1, 2),
+                "y": round(CHART_HEIGHT - height, 2),
+                "width": round(width * 0.8, 2),
+                "height": round(height, 2),
+            }
+        )
+    return bars
+
+
 def toggle_source_url(query: dict[str, object], name: str) -> str:
     """The search with source ``name`` chosen, or no longer chosen if it was."""
     chosen = list(query.get("source") or [])  # type: ignore[call-overload]

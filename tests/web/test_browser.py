@@ -176,6 +176,24 @@ def test_the_results_page_exports_every_result(browser, fakes_server):
     assert len(jsonl.splitlines()) == total
 
 
+def test_the_timeline_shows_coverage_and_a_period_narrows_the_search(browser, fakes_server):
+    browser.get(fakes_server.url + "/")
+    search_from_the_box(browser, "Aleppo")
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.timeline")
+    assert chart.find_element(By.TAG_NAME, "svg").size["width"] > 300  # drawn across the page
+    bars = chart.find_elements(By.CSS_SELECTOR, "svg rect")
+    assert bars and all(bar.size["height"] >= 1 for bar in bars)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "results-aleppo-timeline.png"))
+    chart.find_element(By.TAG_NAME, "summary").click()  # the table of the same counts
+    row = chart.find_elements(By.CSS_SELECTOR, "tbody tr")[0]
+    period, count = (cell.text for cell in row.find_elements(By.TAG_NAME, "td"))
+    row.find_element(By.TAG_NAME, "a").click()
+    wait(browser).until(ec.url_contains(f"from={period}"))
+    summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert summary.startswith(f"{count} result")
+
+
 def test_a_source_facet_filters_and_unfilters(browser, fakes_server):
     browser.get(fakes_server.url + "/search?q=Aleppo")
     facet = browser.find_elements(By.CSS_SELECTOR, ".facets a")[1]
