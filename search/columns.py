@@ -96,6 +96,14 @@ class Columns:
         undated = months.pop(0, 0)
         return Timeline.of(dict(months), undated)
 
+    def periods(self, docs: Iterable[int], unit: str) -> Counter[str]:
+        """How many of ``docs`` are dated in each year ("2016") or month ("2016-03")."""
+        months = Counter(m for m in map(self.month.__getitem__, docs) if m)
+        found: Counter[str] = Counter()
+        for m, n in months.items():
+            found[str(m // 100) if unit == "year" else f"{m // 100}-{m % 100:02d}"] += n
+        return found
+
     def coverage(self, docs: Collection[int]) -> Coverage:
         """How many of ``docs`` there are, and how many of them are dated in each year."""
         years = Counter(map(self.year.__getitem__, docs))

@@ -32,7 +32,14 @@ from search.paragraphs import paragraphs
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
 from search.querylang import Node, parse_query
 from search.request import SearchRequest
-from search.response import Article, Hit, SearchResponse, format_date
+from search.response import (
+    Article,
+    Hit,
+    SearchResponse,
+    SpellingRow,
+    SpellingTable,
+    format_date,
+)
 from search.rules import exact_form, explain_match, fold, skeleton
 from search.rules.arabic_script import is_arabic, join_allah
 from search.snippets import Span, make_snippet, mark_all, to_html
@@ -229,7 +236,12 @@ class Engine:
     def _spelling_counts(self, builder: QueryBuilder, matches: set[int]) -> dict[str, int]:
         """Each spelling searched (typed or reached) with the number of the matching articles
         that write it, most first; spellings no match writes are left out."""
-        counts = {}
+        return {text: len(held) for text, held in self._spelling_sets(builder, matches).items()}
+
+    def _spelling_sets(self, builder: QueryBuilder, matches: set[int]) -> dict[str, set[int]]:
+        """Each spelling searched (typed or reached) with the matching articles that write it,
+        the most written first; spellings no match writes are left out."""
+        found = {}
         docsets = self._docsets()
         for text in sorted(builder.terms.exact | set(builder.terms.reached)):
             parts = text.split("-")
@@ -237,10 +249,46 @@ class Engine:
             for f in FIELDS:
                 q = wq.Phrase(f, parts) if len(parts) > 1 else wq.Term(f, text)
                 holding |= docsets.docs(q)
-            n = len(holding & matches)
-            if n:
-                counts[text] = n
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            holding &= matches
+            if holding:
+                found[text] = holding
+        return dict(sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    def spelling_table(self, request: SearchRequest) -> SpellingTable:
+        """Which outlet writes which spelling, and when: for each spelling the matches write
+        (under every filter), how many of them per source and per year or month (the periods
+        of the search's timeline)."""
+        budget = Budget(self.budget)
+        self._docsets().budget = budget
+        try:
+            builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
+            query = builder.build(request.node) if request.node else wq.Every()
+            docs, _ = self._matches(query, request.date_from, request.date_to)
+            allowed = self._allowed(docs, self._source_names(request))
+            held = self._spelling_sets(builder, allowed)
+        finally:
+            self._docsets().budget = UNLIMITED
+        columns = self._columns()
+        timeline = columns.timeline(allowed)
+        sources = Counter(columns.source[n] for n in allowed)
+        rows = [
+            SpellingRow(
+                spelling=text,
+                total=len(docnums),
+                by_source=dict(Counter(columns.source[n] for n in docnums)),
+                by_period=dict(columns.periods(docnums, timeline.unit if timeline else "year")),
+                undated=sum(1 for n in docnums if not columns.month[n]),
+            )
+            for text, docnums in held.items()
+        ]
+        return SpellingTable(
+            query=request.echo(),
+            total=len(allowed),
+            sources=[name for name, _ in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))],
+            unit=timeline.unit if timeline else None,
+            periods=[p for p, _ in timeline.periods] if timeline else [],
+            rows=rows,
+        )
 
     def _alternatives(
         self,

@@ -107,6 +107,49 @@ class Coverage:
         }
 
 
+@dataclass(frozen=True)
+class SpellingRow:
+    """One spelling the matches of a search write: how many, per source and per period."""
+
+    spelling: str
+    total: int
+    by_source: dict[str, int]  # "" for articles without a source
+    by_period: dict[str, int]
+    undated: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "spelling": self.spelling,
+            "total": self.total,
+            "by_source": self.by_source,
+            "by_period": self.by_period,
+            "undated": self.undated,
+        }
+
+
+@dataclass(frozen=True)
+class SpellingTable:
+    """Which outlet writes which spelling of a search's words, and when (``/spellings``)."""
+
+    query: dict[str, object]
+    total: int  # the matches under every filter
+    sources: list[str]  # the sources of the matches, most matches first ("" for none)
+    unit: str | None  # "year" or "month", as the search's timeline; None when none is dated
+    periods: list[str]
+    rows: list[SpellingRow]  # the most written spelling first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": True,
+            "query": self.query,
+            "total": self.total,
+            "sources": self.sources,
+            "unit": self.unit,
+            "periods": self.periods,
+            "rows": [row.to_json() for row in self.rows],
+        }
+
+
 #: Dated matches spanning at most this many calendar years are counted by month.
 MONTHS_UP_TO_YEARS = 3
 

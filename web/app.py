@@ -31,11 +31,11 @@ from search.errors import QueryError, SearchError
 from search.export import FORMATS
 from search.export import lines as export_lines
 from search.request import parse_flag
-from search.response import Article
+from search.response import Article, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
 from web.openapi import openapi_spec
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FEED_PARAMS, check_params, search_request
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, check_params, search_request
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
@@ -48,6 +48,8 @@ templates.env.globals.update(
     toggle_source_url=views.toggle_source_url,
     article_url=views.article_url,
     export_url=views.export_url,
+    spellings_url=views.spellings_url,
+    written_form=views.written_form,
     period_url=views.period_url,
     timeline_bars=views.timeline_bars,
     chart_size=(views.CHART_WIDTH, views.CHART_HEIGHT),
@@ -120,6 +122,26 @@ async def search_page(request: Request) -> Response:
     return templates.TemplateResponse(request, "search.html", context)
 
 
+async def _spellings(request: Request) -> SpellingTable:
+    search = search_request(request.query_params, FILTER_PARAMS)
+    return await _run(request, lambda engine: engine.spelling_table(search))
+
+
+async def spellings_page(request: Request) -> Response:
+    table = await _spellings(request)
+    context = {
+        "t": table.to_json(),
+        "q": table.query["q"],
+        "exact": table.query["exact"],
+        "json_url": _json_twin(request, "/api/spellings"),
+    }
+    return templates.TemplateResponse(request, "spellings.html", context)
+
+
+async def api_spellings(request: Request) -> Response:
+    return JSONResponse((await _spellings(request)).to_json())
+
+
 async def article_page(request: Request) -> Response:
     article = await _article(request)
     context = {
@@ -185,7 +207,9 @@ def _exporter(format_name: str) -> Callable[[Request], Awaitable[Response]]:
 
 async def feed(request: Request) -> Response:
     """``/search.atom``: the newest results of a search as an Atom feed."""
-    search = replace(search_request(request.query_params, FEED_PARAMS), size=ENTRIES)
+    search = replace(
+        search_request(request.query_params, FILTER_PARAMS), size=ENTRIES, sort="newest"
+    )
     shared: SharedEngine = request.app.state.engine
     response = await _run(request, lambda engine: engine.search(search))
     meta = store.read_meta(shared.index_dir)
@@ -267,6 +291,8 @@ def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SEC
             Route("/search", search_page, name="search"),
             *(Route(f"/search.{name}", _exporter(name), name=f"export_{name}") for name in FORMATS),
             Route("/search.atom", feed, name="feed"),
+            Route("/spellings", spellings_page, name="spellings"),
+            Route("/api/spellings", api_spellings, name="api_spellings"),
             Route("/articles/{article_id:path}", article_page, name="article"),
             Route("/api/search", api_search, name="api_search"),
             Route("/api/articles/{article_id:path}", api_article, name="api_article"),

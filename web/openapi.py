@@ -11,7 +11,7 @@ from typing import Any
 from search.export import COLUMNS, FORMATS
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
 from web.feed import ENTRIES
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FEED_PARAMS, SEARCH_PARAMS
+from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, SEARCH_PARAMS
 
 _DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -122,6 +122,33 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "the matches under every filter by year (by month when they span 3 years or "
                     "less); null when none is dated"
                 ),
+            },
+        }
+    ),
+    "SpellingTable": _object(
+        {
+            "ok": {"const": True},
+            "query": {"type": "object"},
+            "total": {**_INT, "description": "the matches under every filter"},
+            "sources": {
+                "type": "array",
+                "items": _STR,
+                "description": 'the matches\' sources, most matches first ("" for none)',
+            },
+            "unit": {"type": ["string", "null"], "enum": ["year", "month", None]},
+            "periods": {"type": "array", "items": _STR},
+            "rows": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "spelling": _STR,
+                        "total": _INT,
+                        "by_source": {"type": "object", "additionalProperties": _INT},
+                        "by_period": {"type": "object", "additionalProperties": _INT},
+                        "undated": _INT,
+                    }
+                ),
+                "description": "each spelling the matches write, the most written first",
             },
         }
     ),
@@ -256,12 +283,26 @@ def openapi_spec() -> dict[str, Any]:
                         f"The newest {ENTRIES} results of a search as an Atom feed (RFC 4287): "
                         "a saved search as a subscription"
                     ),
-                    "parameters": _params(FEED_PARAMS),
+                    "parameters": _params(FILTER_PARAMS),
                     "responses": {
                         "200": {
                             "description": "the feed",
                             "content": {"application/atom+xml": {"schema": _STR}},
                         },
+                        "400": _BAD,
+                        "503": _UNAVAILABLE,
+                    },
+                }
+            },
+            "/api/spellings": {
+                "get": {
+                    "summary": (
+                        "Which outlet writes which spelling of a search's words, and when: each "
+                        "spelling the matches write, with its count per source and per period"
+                    ),
+                    "parameters": _params(FILTER_PARAMS),
+                    "responses": {
+                        "200": _json("SpellingTable", "the spellings of the matches"),
                         "400": _BAD,
                         "503": _UNAVAILABLE,
                     },
@@ -318,6 +359,13 @@ def openapi_spec() -> dict[str, Any]:
                     "summary": "Results page (JSON twin: /api/search)",
                     "parameters": search_params,
                     "responses": {"200": _html("results"), "400": _html("the reason")},
+                }
+            },
+            "/spellings": {
+                "get": {
+                    "summary": "Spellings by outlet and over time (JSON twin: /api/spellings)",
+                    "parameters": _params(FILTER_PARAMS),
+                    "responses": {"200": _html("the tables"), "400": _html("the reason")},
                 }
             },
             "/articles/{id}": {

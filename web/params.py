@@ -24,8 +24,9 @@ SEARCH_PARAMS = {
 }
 #: The parameters of an export (/search.csv, /search.jsonl): a search's, but for its page.
 EXPORT_PARAMS = {k: v for k, v in SEARCH_PARAMS.items() if k not in ("page", "size")}
-#: The parameters of a feed (/search.atom): an export's, but for its order (newest first).
-FEED_PARAMS = {k: v for k, v in EXPORT_PARAMS.items() if k != "sort"}
+#: The parameters of a feed (/search.atom, newest first) and of /spellings: a search's words and
+#: filters.
+FILTER_PARAMS = {k: v for k, v in EXPORT_PARAMS.items() if k != "sort"}
 REPEATABLE = {"source"}
 ARTICLE_PARAMS = {
     "q": "the query whose matches to mark",
@@ -51,7 +52,7 @@ def search_request(params: QueryParams, known: dict[str, str] = SEARCH_PARAMS) -
         params.get("q", ""),
         page=params.get("page"),
         size=params.get("size"),
-        sort=params.get("sort") if "sort" in known else "newest",
+        sort=params.get("sort"),
         date_from=params.get("from"),
         date_to=params.get("to"),
         sources=params.getlist("source"),

@@ -66,6 +66,19 @@ def feed_url(query: dict[str, object]) -> str:
     return page_url.replace("/search", "/search.atom", 1)
 
 
+def written_form(spelling: str, q: str) -> str:
+    """A spelling of the index as a name is written when the query writes names with a
+    capital (``gadhafi`` for "Gaddafi" reads *Gadhafi*)."""
+    capitalised = any(t.original[:1].isupper() for t in query_tokens(q.replace('"', " ")))
+    return spelling[:1].upper() + spelling[1:] if capitalised else spelling
+
+
+def spellings_url(query: dict[str, object]) -> str:
+    """``/spellings``: which outlet writes which spelling of the search echoed, and when."""
+    page_url = search_url({**query, "size": None, "sort": None})
+    return page_url.replace("/search", "/spellings", 1)
+
+
 def period_url(query: dict[str, object], period: str) -> str:
     """The search with its dates set to one year ("2016") or month ("2016-03")."""
     return search_url({**query, "from": period, "to": period})

@@ -194,6 +194,24 @@ def test_the_timeline_shows_coverage_and_a_period_narrows_the_search(browser, fa
     assert summary.startswith(f"{count} result")
 
 
+def test_also_matched_leads_to_the_spellings_by_outlet(browser, fakes_server):
+    browser.get(fakes_server.url + "/")
+    search_from_the_box(browser, "Aleppo")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "which outlet writes which").click()
+    wait(browser).until(ec.url_contains("/spellings?q=Aleppo"))
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading == "Spellings of Aleppo"
+    rows = browser.find_elements(By.CSS_SELECTOR, "table[aria-labelledby=by-outlet] tbody tr")
+    assert len(rows) >= 2  # Aleppo and another spelling of it
+    # The wide table scrolls inside its box; the page itself does not scroll sideways.
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 1280
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "spellings-aleppo.png"))
+    rows[1].find_element(By.TAG_NAME, "a").click()  # a spelling: its exact-spelling search
+    wait(browser).until(ec.url_contains("exact=1"))
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=exact]").is_selected()
+
+
 def test_a_source_facet_filters_and_unfilters(browser, fakes_server):
     browser.get(fakes_server.url + "/search?q=Aleppo")
     facet = browser.find_elements(By.CSS_SELECTOR, ".facets a")[1]

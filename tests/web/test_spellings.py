@@ -1,0 +1,32 @@
+"""/spellings and its JSON twin /api/spellings, through the app."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_the_page_shows_the_tables_its_json_twin_serves(fakes_client):
+    api = fakes_client.get("/api/spellings", params={"q": "Aleppo"}).json()
+    assert api["ok"] is True and api["rows"]
+    page = fakes_client.get("/spellings", params={"q": "Aleppo"}).text
+    assert '<link rel="alternate" type="application/json" href="/api/spellings?q=Aleppo">' in page
+    for row in api["rows"]:
+        shown = row["spelling"][:1].upper() + row["spelling"][1:]
+        link = f"/search?q={row['spelling']}&amp;exact=1"
+        assert f'<th scope="row"><a href="{link}">{shown}</a></th>' in page
+        assert f"<td>{row['total']:,}</td>" in page
+    for name in api["sources"][:12]:
+        assert f'<th scope="col">{name or "(no source)"}</th>' in page
+
+
+def test_the_results_page_links_the_spellings(fakes_client):
+    page = fakes_client.get("/search", params={"q": "Aleppo", "from": "2016"}).text
+    assert '<a href="/spellings?q=Aleppo&amp;from=2016-01-01">which outlet writes which' in page
+
+
+@pytest.mark.parametrize("query", ["q=Aleppo&page=2", "q=Aleppo&sort=newest", "q=(Aleppo"])
+def test_bad_parameters_get_the_json_error_shape(fakes_client, query):
+    response = fakes_client.get(f"/api/spellings?{query}")
+    assert response.status_code == 400
+    assert response.json()["ok"] is False
+    assert fakes_client.get(f"/spellings?{query}").status_code == 400
