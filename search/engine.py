@@ -26,7 +26,7 @@ from search.budget import DEFAULT_SECONDS, UNLIMITED, Budget
 from search.columns import Columns, read_column
 from search.corrections import Corrections
 from search.docsets import DocSets
-from search.errors import NotFound, QueryError
+from search.errors import NotFound, PastLastPage, QueryError
 from search.highlight import match_spans
 from search.paragraphs import paragraphs
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
@@ -167,8 +167,9 @@ class Engine:
         total = len(allowed)
         pages = math.ceil(total / request.size)
         if request.page > max(pages, 1):
-            raise QueryError(
-                f"page {request.page} is past the last page of results ({max(pages, 1)})"
+            raise PastLastPage(
+                f"page {request.page} is past the last page of results ({max(pages, 1)})",
+                max(pages, 1),
             )
         hits: list[Hit] = []
         if total:

@@ -26,6 +26,15 @@ class QueryError(SearchError):
     """The query or one of its parameters is not valid."""
 
 
+class PastLastPage(QueryError):
+    """A page after the last page of a search's results (``last`` is that page, 1 when there
+    are no results)."""
+
+    def __init__(self, message: str, last: int) -> None:
+        super().__init__(message)
+        self.last = last
+
+
 class TooCostly(SearchError):
     """A search ran past the time a search may take (:mod:`search.budget`): it is refused
     rather than answered in part."""

@@ -241,7 +241,7 @@ def test_response_json_shape(engine):
     data = search(engine, "Sayirun").to_json()
     assert set(data) == {
         *("ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings", "sources"),
-        *("suggestion", "fewer_words", "without_filters"),
+        *("suggestion", "fewer_words", "without_filters", "timeline"),
     }
     assert data["query"] == {
         "q": "Sayirun",

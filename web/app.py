@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +28,7 @@ from starlette.templating import Jinja2Templates
 from search import Engine, SearchResponse, store
 from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.engine import Export
-from search.errors import QueryError, SearchError
+from search.errors import PastLastPage, QueryError, SearchError
 from search.export import FORMATS
 from search.export import lines as export_lines
 from search.request import parse_flag
@@ -49,6 +50,8 @@ templates.env.globals.update(
     article_url=views.article_url,
     export_url=views.export_url,
     spellings_url=views.spellings_url,
+    carried_params=views.carried_params,
+    page_sizes=views.PAGE_SIZES,
     written_form=views.written_form,
     period_url=views.period_url,
     timeline_bars=views.timeline_bars,
@@ -231,7 +234,9 @@ async def openapi(request: Request) -> Response:
 # Errors -----------------------------------------------------------------------------------------
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(
+    request: Request, status: int, message: str, last_page_url: str | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
     context = {
@@ -241,6 +246,7 @@ def _error(request: Request, status: int, message: str) -> Response:
         "q": request.query_params.get("q", "") if status < 500 else "",
         "exact": status < 500 and _exact_asked(request),
         "json_url": None,
+        "last_page_url": last_page_url,
     }
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
@@ -255,7 +261,13 @@ def _exact_asked(request: Request) -> bool:
 
 async def search_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SearchError)
-    return _error(request, exc.status, exc.message)
+    last_page_url = None
+    if isinstance(exc, PastLastPage) and request.url.path == "/search":
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        if exc.last > 1:
+            params.append(("page", str(exc.last)))
+        last_page_url = f"/search?{urlencode(params)}" if params else "/search"
+    return _error(request, exc.status, exc.message, last_page_url)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

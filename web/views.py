@@ -4,7 +4,7 @@ for people, and the spellings a query reached besides those typed."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from search import IndexInfo
 from search.querybuild import query_tokens
@@ -71,6 +71,17 @@ def written_form(spelling: str, q: str) -> str:
     capital (``gadhafi`` for "Gaddafi" reads *Gadhafi*)."""
     capitalised = any(t.original[:1].isupper() for t in query_tokens(q.replace('"', " ")))
     return spelling[:1].upper() + spelling[1:] if capitalised else spelling
+
+
+#: The page sizes the results page offers.
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def carried_params(query: dict[str, object]) -> list[tuple[str, object]]:
+    """The parameters of the search echoed but its page and size, as a form carries them in
+    hidden fields (the pager's form asks for the page and the size)."""
+    url = search_url({**query, "size": None})
+    return parse_qsl(url.partition("?")[2])
 
 
 def spellings_url(query: dict[str, object]) -> str:

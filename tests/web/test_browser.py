@@ -212,6 +212,22 @@ def test_also_matched_leads_to_the_spellings_by_outlet(browser, fakes_server):
     assert browser.find_element(By.CSS_SELECTOR, "input[name=exact]").is_selected()
 
 
+def test_the_pager_jumps_to_a_page_and_changes_the_page_size(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Syria&sort=newest")
+    box = browser.find_element(By.CSS_SELECTOR, "form[aria-label='Go to a page'] input[name=page]")
+    box.clear()
+    box.send_keys("3", Keys.ENTER)
+    wait(browser).until(ec.url_contains("page=3"))
+    assert "sort=newest" in browser.current_url
+    assert "Page 3 of" in browser.find_element(By.CSS_SELECTOR, ".pager").text
+    form = browser.find_element(By.CSS_SELECTOR, "form[aria-label='Results per page']")
+    form.find_element(By.CSS_SELECTOR, "option[value='25']").click()
+    form.find_element(By.TAG_NAME, "button").click()
+    wait(browser).until(ec.url_contains("size=25"))
+    assert "page=" not in browser.current_url  # a new size starts at the first page
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits > li")) == 25
+
+
 def test_a_source_facet_filters_and_unfilters(browser, fakes_server):
     browser.get(fakes_server.url + "/search?q=Aleppo")
     facet = browser.find_elements(By.CSS_SELECTOR, ".facets a")[1]
@@ -280,7 +296,11 @@ def test_works_without_javascript(tmp_path_factory, seeds_server):
 # Hostile text in the browser ------------------------------------------------------------------
 
 #: Elements none of our pages has: one on a page was injected.
-INJECTED = "img, svg, iframe, style, base, meta[http-equiv], object, embed, math, textarea"
+#: Elements no page of ours holds (but the one chart of a results page, an SVG of our own).
+INJECTED = (
+    "img, svg:not(figure.timeline > svg), iframe, style, base, meta[http-equiv], object, embed, "
+    "math, textarea"
+)
 _HANDLERS = """
 return Array.from(document.querySelectorAll('*')).flatMap(el =>
     Array.from(el.attributes)
@@ -313,6 +333,7 @@ def assert_nothing_ran(browser: WebDriver) -> None:
     )
     assert browser.execute_script(f"return window.{PWNED}") is None, browser.current_url
     assert browser.find_elements(By.CSS_SELECTOR, INJECTED) == [], browser.current_url
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure.timeline")) <= 1
     scripts = [s.get_attribute("src") for s in browser.find_elements(By.TAG_NAME, "script")]
     assert [urlsplit(s).path for s in scripts] == ["/static/keys.js"], browser.current_url
     assert browser.execute_script(_HANDLERS) == [], browser.current_url
