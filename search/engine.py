@@ -516,6 +516,12 @@ class Engine:
 
     # Describing -------------------------------------------------------------------------------
 
+    def generation(self) -> int:
+        """The commit this engine reads (it grows with every commit of the index; -1 for an
+        index with no segment yet)."""
+        generation = self._searcher.reader().generation()
+        return -1 if generation is None else int(generation)
+
     def documents(self) -> int:
         """Articles in the open commit (no walk over the index folder, unlike :meth:`info`)."""
         return int(self._searcher.reader().doc_count())

@@ -7,6 +7,8 @@ one shape: ``{"ok": false, "error": "...", "status": N}`` for JSON, a readable p
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -19,6 +21,8 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -40,6 +44,8 @@ from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, check_param
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
+#: Every answer may be kept by a browser or proxy, and revalidated (ETag) before it is reused.
+CACHE_CONTROL = "no-cache"
 T = TypeVar("T")
 log = logging.getLogger("news_search.web")
 
@@ -80,9 +86,47 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _run(request: Request, work: Callable[[Engine], T]) -> T:
-    """Run ``work`` on the shared engine in a worker thread, off the event loop."""
+    """Run ``work`` on the shared engine in a worker thread, off the event loop; the commit it
+    read is noted in ``request.state.generation`` (for the response's ETag)."""
     shared: SharedEngine = request.app.state.engine
-    return await run_in_threadpool(shared.run, work)
+
+    def noted(engine: Engine) -> T:
+        request.state.generation = engine.generation()
+        return work(engine)
+
+    return await run_in_threadpool(shared.run, noted)
+
+
+def _etag(request: Request, generation: int) -> str:
+    """A response's validator: the same address (and media kind) on the same commit is the
+    same answer, whatever it took to compute."""
+    key = f"{generation}\0{request.url.netloc}{request.url.path}\0{request.url.query}"
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+
+
+def conditional(
+    handler: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A GET that revalidates: its 200 carries an ETag of the commit it was read from and
+    ``Cache-Control: no-cache``; a request whose If-None-Match names the current commit's tag
+    is answered 304 without searching again."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        asked = request.headers.get("if-none-match", "")
+        if asked:
+            current = _etag(request, await _run(request, lambda engine: engine.generation()))
+            if current in (tag.strip() for tag in asked.split(",")):
+                headers = {"ETag": current, "Cache-Control": CACHE_CONTROL}
+                return Response(status_code=304, headers=headers)
+        response = await handler(request)
+        generation = getattr(request.state, "generation", None)
+        if response.status_code == 200 and generation is not None:
+            response.headers["ETag"] = _etag(request, generation)
+            response.headers["Cache-Control"] = CACHE_CONTROL
+        return response
+
+    return answer
 
 
 def _json_twin(request: Request, path: str) -> str:
@@ -299,20 +343,21 @@ def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SEC
 
     app = Starlette(
         routes=[
-            Route("/", home, name="home"),
-            Route("/search", search_page, name="search"),
+            Route("/", conditional(home), name="home"),
+            Route("/search", conditional(search_page), name="search"),
             *(Route(f"/search.{name}", _exporter(name), name=f"export_{name}") for name in FORMATS),
-            Route("/search.atom", feed, name="feed"),
-            Route("/spellings", spellings_page, name="spellings"),
-            Route("/api/spellings", api_spellings, name="api_spellings"),
-            Route("/articles/{article_id:path}", article_page, name="article"),
-            Route("/api/search", api_search, name="api_search"),
-            Route("/api/articles/{article_id:path}", api_article, name="api_article"),
-            Route("/api/info", api_info, name="api_info"),
+            Route("/search.atom", conditional(feed), name="feed"),
+            Route("/spellings", conditional(spellings_page), name="spellings"),
+            Route("/api/spellings", conditional(api_spellings), name="api_spellings"),
+            Route("/articles/{article_id:path}", conditional(article_page), name="article"),
+            Route("/api/search", conditional(api_search), name="api_search"),
+            Route("/api/articles/{article_id:path}", conditional(api_article), name="api_article"),
+            Route("/api/info", conditional(api_info), name="api_info"),
             Route("/healthz", healthz, name="healthz"),
             Route("/openapi.json", openapi, name="openapi"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
+        middleware=[Middleware(GZipMiddleware, minimum_size=1000)],
         exception_handlers={
             SearchError: search_error,
             HTTPException: http_error,
