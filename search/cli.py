@@ -204,6 +204,16 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
         metavar="N",
         help="server processes, each with its own searcher (default: 1)",
     )
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help=(
+            "let pages of this origin (https://example.org) call the JSON API from a browser "
+            "(CORS; repeatable; default: none)"
+        ),
+    )
     _budget_option(p)
     return parser
 
@@ -424,17 +434,34 @@ def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
+_ORIGIN = re.compile(r"https?://[^\s/?#]+")
+
+
+def _origins(values: list[str]) -> list[str]:
+    """The origins --allow-origin names, checked: a scheme and a host, no path (CORS compares
+    them as written)."""
+    for value in values:
+        if not _ORIGIN.fullmatch(value):
+            raise SearchError(
+                f"--allow-origin takes an origin such as https://example.org, not {value!r}"
+            )
+    return [value.rstrip("/") for value in values]
+
+
 def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
     if not 0 <= args.port <= 65535:
         raise SearchError(f"--port must be between 0 and 65535, not {args.port}")
     if args.workers < 1:
         raise SearchError("--workers must be at least 1")
+    origins = _origins(args.allow_origin)
     with Engine(index_dir) as engine:  # refuse to start on a missing or outdated index
         documents = engine.info().documents
     from web import server  # the server is needed by this command only
+    from web.app import ENV_ORIGINS
 
     os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
     os.environ[ENV_BUDGET] = str(args.budget)
+    os.environ[ENV_ORIGINS] = " ".join(origins)
     print(
         f"{PROG}: serving {documents:,} articles from {index_dir} on "
         f"http://{args.host}:{args.port} (Ctrl-C to stop)",

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -44,6 +45,8 @@ from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, check_param
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
+#: How ``news-search serve`` hands its --allow-origin values to each worker's app factory.
+ENV_ORIGINS = "NEWS_SEARCH_ALLOW_ORIGINS"
 #: Every answer may be kept by a browser or proxy, and revalidated (ETag) before it is reused.
 CACHE_CONTROL = "no-cache"
 T = TypeVar("T")
@@ -331,9 +334,15 @@ async def server_error(request: Request, exc: Exception) -> Response:
 # The application --------------------------------------------------------------------------------
 
 
-def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SECONDS) -> Starlette:
+def create_app(
+    index_dir: Path | None = None,
+    budget: float | None = DEFAULT_SECONDS,
+    allow_origins: Sequence[str] = (),
+) -> Starlette:
     """The application over one index directory (default: ``$NEWS_SEARCH_INDEX``, else the
-    project's ``index/``); ``budget``, the seconds a search may take (None: no limit)."""
+    project's ``index/``); ``budget``, the seconds a search may take (None: no limit);
+    ``allow_origins``, the origins whose pages may call the API from a browser (CORS; none by
+    default)."""
     shared = SharedEngine(index_dir or store.default_index_dir(), budget)
 
     @asynccontextmanager
@@ -357,7 +366,14 @@ def create_app(index_dir: Path | None = None, budget: float | None = DEFAULT_SEC
             Route("/openapi.json", openapi, name="openapi"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=1000)],
+        middleware=[
+            *(
+                [Middleware(CORSMiddleware, allow_origins=[*allow_origins], allow_methods=["GET"])]
+                if allow_origins
+                else []
+            ),
+            Middleware(GZipMiddleware, minimum_size=1000),
+        ],
         exception_handlers={
             SearchError: search_error,
             HTTPException: http_error,
@@ -373,4 +389,5 @@ def app_from_environment() -> Starlette:
     """The application factory ``news-search serve`` hands to uvicorn (one per worker)."""
     value = os.environ.get(store.ENV_INDEX)
     budget = float(os.environ.get(ENV_BUDGET, DEFAULT_SECONDS))
-    return create_app(Path(value) if value else None, budget or None)
+    origins = os.environ.get(ENV_ORIGINS, "").split()
+    return create_app(Path(value) if value else None, budget or None, origins)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from search import index_corpus
+from tests.web.conftest import start_server, stop_server
 from web.app import create_app
 
 PATHS = [
@@ -83,3 +85,43 @@ def test_large_answers_are_compressed_when_the_client_accepts_it(archive):
     export = client.get("/search.csv?q=Aleppo", headers={"Accept-Encoding": "gzip"})
     assert export.headers["content-encoding"] == "gzip"
     assert export.text.splitlines()[0].startswith("rank,id,")
+
+
+# Cross-origin calls ------------------------------------------------------------------------------
+
+
+def test_no_origin_may_call_the_api_unless_allowed(archive):
+    index_dir, _, client = archive
+    asked = {"Origin": "https://newsroom.example"}
+    assert "access-control-allow-origin" not in client.get("/api/info", headers=asked).headers
+    with TestClient(create_app(index_dir, allow_origins=["https://newsroom.example"])) as allowed:
+        response = allowed.get("/api/search?q=Aleppo", headers=asked)
+        assert response.headers["access-control-allow-origin"] == "https://newsroom.example"
+        other = allowed.get("/api/search?q=Aleppo", headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+        preflight = allowed.options(
+            "/api/search",
+            headers={**asked, "Access-Control-Request-Method": "GET"},
+        )
+        assert preflight.status_code == 200
+
+
+def test_serve_refuses_an_origin_that_is_not_one(run_cli, archive):
+    index_dir, _, _ = archive
+    done = run_cli("serve", "--index", index_dir, "--allow-origin", "example.org/path")
+    assert done.returncode == 2
+    assert "--allow-origin takes an origin such as https://example.org" in done.stderr
+
+
+def test_a_real_server_hands_its_allowed_origins_to_every_worker(archive):
+    index_dir, _, _ = archive
+    server = start_server(index_dir, "--workers", "2", "--allow-origin", "https://a.example")
+    try:
+        for _ in range(6):  # requests spread over both workers
+            request = urllib.request.Request(
+                server.url + "/api/info", headers={"Origin": "https://a.example"}
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.headers["Access-Control-Allow-Origin"] == "https://a.example"
+    finally:
+        stop_server(server)
