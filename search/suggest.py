@@ -4,6 +4,13 @@
   more often (an edit-distance walk over the title and body vocabulary,
   :mod:`search.corrections`). It is offered only when it finds more articles than the query
   did, so following suggestions can never loop: each one finds strictly more than the last.
+  A **common misspelling** of an ordinary word (*goverment*, which some writers use) is
+  offered its correction whatever the count: a word of 5 letters or more, one edit from a word
+  English writes at least a hundred times as often (wordfreq's Zipf scale,
+  :mod:`search.lexicon`: 2 steps, the word itself below 3) and the archive five times as often.
+  On a sample of 2,324 words of the five corpora used in 3 articles or more, 103 were offered a
+  correction, about 70 of them real misspellings (*thier*, *televison*, *becuase*) and the rest
+  rare words one letter from common ones (*retort*, *report*).
 - **Fewer words**: when nothing matched, the query with one part left out.
 
 The caller counts: ``count(node)`` is the number of articles a query tree finds under the
@@ -17,6 +24,7 @@ from collections.abc import Callable
 from search import querylang as ql
 from search.analysis import ARTICLE_TERM
 from search.corrections import Corrections
+from search.lexicon import english_zipf
 from search.querybuild import query_tokens
 from search.response import Alternative
 from search.rules import is_name_like
@@ -32,6 +40,17 @@ PREFIX = 2
 LONG_WORD = 6
 #: Corrections considered per word.
 CANDIDATES = 5
+#: A misspelling's correction is written this much more often in English (Zipf steps: 2 is a
+#: hundred times) ...
+TYPO_ZIPF_GAP = 2.0
+#: ... and the word itself is rarer in English than this (2.99 is "thier"; "starred", 3.71,
+#: is an English word that only looks like "started").
+TYPO_MAX_ZIPF = 3.0
+#: ... and in this many times as many articles of the archive (Usenet writes "seperate" in 73
+#: articles, "separate" in 671).
+TYPO_USE_RATIO = 5
+#: Shorter words are not corrected as misspellings ("teh" is one edit from "ten" as well).
+TYPO_MIN_LETTERS = 5
 #: At most this many "fewer words" alternatives.
 MAX_FEWER = 3
 
@@ -76,14 +95,21 @@ def _styled(word: str, like: str) -> str:
     return word
 
 
-def _correction(word: str, corrections: Corrections, finder: VariantFinder) -> str | None:
+def _correction(
+    word: str, corrections: Corrections, finder: VariantFinder, misspelling: bool = False
+) -> str | None:
+    """For a rare word, the closest word the archive uses more often; for a word used more
+    (and always with ``misspelling``), the correction of a common misspelling of an ordinary
+    word only (see the module's docstring)."""
     tokens = query_tokens(word)
     if len(tokens) != 1:  # compounds and "al-" forms are left alone
         return None
     exact = tokens[0].exact
     used = finder.documents(exact)
-    if used >= RARE_WORD or len(exact) < 3 or not exact.isalpha():
+    if len(exact) < 3 or not exact.isalpha():
         return None
+    if misspelling or used >= RARE_WORD:
+        return _misspelling_fixed(word, exact, used, corrections, finder)
     # Closest first (Whoosh ranks one walk by frequency alone, so walk at distance 1, then 2),
     # then most used. The body vocabulary holds the title's too; keeping the first two letters
     # makes a walk over it about ten times faster (20 ms rather than 200 on the five corpora).
@@ -105,15 +131,35 @@ def _correction(word: str, corrections: Corrections, finder: VariantFinder) -> s
     return _styled(candidates[0], word)
 
 
+def _misspelling_fixed(
+    word: str, exact: str, used: int, corrections: Corrections, finder: VariantFinder
+) -> str | None:
+    if len(exact) < TYPO_MIN_LETTERS or is_name_like(word) or finder.is_name(exact):
+        return None  # a name's other spellings are searched anyway
+    own = english_zipf(exact)
+    if own >= TYPO_MAX_ZIPF:
+        return None
+    # One edit only: a misspelling of a common word is one letter off (goverment, recieve,
+    # seperate), while two edits reach other words (shiite, shift).
+    for c in corrections.suggest(exact, limit=CANDIDATES, maxdist=1, prefix=PREFIX):
+        if (
+            c != exact
+            and c != ARTICLE_TERM
+            and english_zipf(c) - own >= TYPO_ZIPF_GAP
+            and finder.documents(c) >= TYPO_USE_RATIO * max(used, 1)
+        ):
+            return _styled(c, word)
+    return None
+
+
 def did_you_mean(
     node: ql.Node, total: int, corrections: Corrections, finder: VariantFinder, count: Count
 ) -> Alternative | None:
     """One corrected query that finds more than ``total`` articles, or None."""
-    if total >= FEW_RESULTS:
-        return None
+    misspelling = total >= FEW_RESULTS  # then only common misspellings are corrected
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(_words(node)):
-        fixed = _correction(word, corrections, finder)
+        fixed = _correction(word, corrections, finder, misspelling)
         if fixed:
             fixes[word] = fixed
     if not fixes:

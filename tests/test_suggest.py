@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from search import Engine, SearchRequest
+from search import Engine, SearchRequest, index_corpus
 from search.suggest import _styled
 
 
@@ -69,3 +71,28 @@ def test_excluded_words_are_not_corrected(engine):
 
 def test_no_suggestion_for_a_query_that_finds_plenty(engine):
     assert search(engine, "Damascus").suggestion is None
+
+
+def _archive(tmp_path, rows: dict[str, int]) -> Engine:
+    """An index with ``n`` articles writing each word."""
+    corpus = tmp_path / "c.jsonl"
+    lines = []
+    for word, n in rows.items():
+        for i in range(n):
+            lines.append(json.dumps({"id": f"{word}-{i}", "title": "Note", "body": f"The {word}."}))
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_corpus(tmp_path / "index", [corpus])
+    return Engine(tmp_path / "index")
+
+
+def test_a_common_misspelling_is_offered_its_correction_however_many_write_it(tmp_path):
+    # Some writers spell it so: 12 articles (more than a "few results"), against 80.
+    with _archive(tmp_path, {"goverment": 12, "government": 80, "starred": 12, "started": 80}) as e:
+        response = search(e, "goverment")
+        assert response.total == 12
+        assert response.suggestion is not None and response.suggestion.q == "government"
+        assert response.suggestion.total == 80
+        # An English word one letter from a commoner one is no misspelling.
+        assert search(e, "starred").suggestion is None
+        # The correction itself is offered nothing, so suggestions never loop.
+        assert search(e, "government").suggestion is None
