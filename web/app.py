@@ -59,6 +59,7 @@ templates.env.globals.update(
     article_url=views.article_url,
     export_url=views.export_url,
     spellings_url=views.spellings_url,
+    script_lang=views.script_lang,
     carried_params=views.carried_params,
     page_sizes=views.PAGE_SIZES,
     written_form=views.written_form,

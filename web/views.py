@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from search import IndexInfo
 from search.querybuild import query_tokens
 from search.request import DEFAULT_SIZE
+from search.rules.arabic_script import is_arabic
 
 _UNSET = object()
 
@@ -64,6 +65,12 @@ def feed_url(query: dict[str, object]) -> str:
     filters; a feed is always newest first)."""
     page_url = search_url({**query, "size": None, "sort": None})
     return page_url.replace("/search", "/search.atom", 1)
+
+
+def script_lang(text: str) -> str | None:
+    """The ``lang`` of text in Arabic script ("ar"), so that a browser shapes and reads it as
+    Arabic; None for any other text."""
+    return "ar" if any(is_arabic(word) for word in text.split()) else None
 
 
 def written_form(spelling: str, q: str) -> str:

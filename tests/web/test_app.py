@@ -84,7 +84,7 @@ def test_sayirun_finds_both_seed_articles_with_every_spelling_marked(seeds_clien
     assert response.status_code == 200
     html = response.text
     assert "<title>2 results for Sayirun · News Search</title>" in html
-    assert re.search(r"<h1[^>]*>2 results for Sayirun</h1>", html)
+    assert re.search(r"<h1[^>]*>2 results for <bdi>Sayirun</bdi></h1>", html)
     marks = set(re.findall(r"<mark>(.*?)</mark>", html))
     assert {"Sairoon", "Sairun", "Sayirun"} <= marks
     assert "Also matched:" in plain(html) and "Sairoon" in plain(html)

@@ -130,8 +130,8 @@ def test_exact_spelling_only_is_a_box_that_stays_ticked(browser, seeds_server):
     assert browser.find_element(By.ID, "exact").is_selected()
     browser.find_element(By.LINK_TEXT, "← Results for Sayirun").click()
     wait(browser).until(ec.url_contains("/search?q=Sayirun&exact=1"))
-    browser.find_element(By.ID, "exact").click()  # untick: every spelling again
-    search_from_the_box(browser, "Sayirun")
+    browser.find_element(By.ID, "exact").click()  # untick: the search runs again at once
+    wait(browser).until(lambda b: "exact=1" not in b.current_url)
     assert browser.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
     assert not browser.find_element(By.ID, "exact").is_selected()
 
@@ -255,6 +255,17 @@ def test_the_date_and_sort_controls_submit_with_the_query(browser, fakes_server)
         t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "ol.hits time")
     ]
     assert dates and dates == sorted(dates) and "2016-01-01" <= dates[0] <= "2016-06-30"
+
+
+def test_a_new_sort_applies_at_once_and_empty_dates_stay_out_of_the_address(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    browser.find_element(By.CSS_SELECTOR, "#sort option[value=newest]").click()
+    wait(browser).until(ec.url_contains("sort=newest"))
+    assert "from=" not in browser.current_url and "to=" not in browser.current_url
+    dates = [
+        t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "ol.hits time")
+    ]
+    assert dates and dates == sorted(dates, reverse=True)
 
 
 def test_keyboard_slash_focuses_the_box_and_arrows_move_through_results(browser, fakes_server):

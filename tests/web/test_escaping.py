@@ -19,7 +19,7 @@ OUR_TAGS = {
     *("ol", "article", "time", "mark", "code"),
     # The coverage chart (an SVG of our own) and its table, the spellings tables.
     *("figure", "figcaption", "svg", "rect", "details", "summary", "table", "thead", "tbody"),
-    *("tr", "th", "td"),
+    *("tr", "th", "td", "bdi"),
 }
 
 

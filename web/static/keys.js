@@ -30,3 +30,30 @@
     links[next].focus();
   });
 })();
+
+// The search form: empty date fields are left out of the address (no "from=&to="), and the
+// sort order and "Exact spelling only" take effect as soon as they change. Without script the
+// form's own button submits them.
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  form.addEventListener("submit", function () {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if ((el.name === "from" || el.name === "to") && !el.value.trim()) el.disabled = true;
+    });
+  });
+  // Back from another page, the fields disabled at submit are enabled again.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(form.elements, function (el) { el.disabled = false; });
+  });
+  ["sort", "exact"].forEach(function (id) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    el.addEventListener("change", function () {
+      // Before anything is typed (the home page), a change waits for the search.
+      if (!document.getElementById("q").value.trim() && !/[?&](q|from|to|source)=/.test(location.search)) return;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+  });
+})();
