@@ -144,6 +144,13 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "possessive s aside), reaching no other spellings (Sayirun finds Sayirun, not Sairoon)"
         ),
     )
+    p.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SPELLING",
+        help="a spelling switched off: not searched for the words that reach it (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
     p.add_argument(
         "--format",
@@ -340,6 +347,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         date_to=args.date_to,
         sources=args.source,
         exact=args.exact,
+        without=args.without,
     )
     chosen = "json" if args.json else args.format or "text"
     if args.json and args.format not in (None, "json"):

@@ -157,7 +157,7 @@ class Engine:
 
     def _search(self, request: SearchRequest, budget: Budget) -> SearchResponse:
         started = time.perf_counter()
-        builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
+        builder = self._builder(request, budget)
         query = builder.build(request.node) if request.node else wq.Every()
         chosen = self._source_names(request)
         # The matches as a set, without scoring (search.docsets): the exact total and the
@@ -206,7 +206,7 @@ class Engine:
         budget = Budget(self.budget)
         self._docsets().budget = budget
         try:
-            builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
+            builder = self._builder(request, budget)
             query = builder.build(request.node) if request.node else wq.Every()
             docs, _ = self._matches(query, request.date_from, request.date_to)
             allowed = self._allowed(docs, self._source_names(request))
@@ -227,7 +227,7 @@ class Engine:
         What a search counts in ``total``, without ranking or paging: for exports and for
         measuring recall.
         """
-        builder = QueryBuilder(self._finder, exact=request.exact)
+        builder = self._builder(request)
         query = builder.build(request.node) if request.node else wq.Every()
         docs, _ = self._matches(query, request.date_from, request.date_to)
         allowed = self._allowed(docs, self._source_names(request))
@@ -262,7 +262,7 @@ class Engine:
         budget = Budget(self.budget)
         self._docsets().budget = budget
         try:
-            builder = QueryBuilder(self._finder, exact=request.exact, budget=budget)
+            builder = self._builder(request, budget)
             query = builder.build(request.node) if request.node else wq.Every()
             docs, _ = self._matches(query, request.date_from, request.date_to)
             allowed = self._allowed(docs, self._source_names(request))
@@ -302,7 +302,7 @@ class Engine:
         """Fill in "did you mean", and for an empty result the queries that would find more."""
 
         def count(other: Node) -> int:
-            query = QueryBuilder(self._finder, exact=request.exact, budget=budget).build(other)
+            query = self._builder(request, budget).build(other)
             docs, _ = self._matches(query, request.date_from, request.date_to)
             return len(self._allowed(docs, chosen))
 
@@ -312,7 +312,7 @@ class Engine:
         if response.total == 0:
             response.fewer_words = fewer_words(node, count)
             if request.filtered:
-                query = QueryBuilder(self._finder, exact=request.exact, budget=budget).build(node)
+                query = self._builder(request, budget).build(node)
                 docs, _ = self._matches(query, None, None)
                 if docs:
                     response.without_filters = self._columns().coverage(docs)
@@ -425,6 +425,12 @@ class Engine:
         if self._column_values is None:
             self._column_values = Columns.read(self._searcher.reader())
         return self._column_values
+
+    def _builder(self, request: SearchRequest, budget: Budget = UNLIMITED) -> QueryBuilder:
+        """The query builder of one request: its exact flag and the spellings it switched off."""
+        return QueryBuilder(
+            self._finder, exact=request.exact, budget=budget, without=frozenset(request.without)
+        )
 
     def _source_names(self, request: SearchRequest) -> list[str]:
         """The chosen sources as the index spells them: a name as the index has it, else

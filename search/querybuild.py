@@ -140,12 +140,19 @@ class QueryBuilder:
     """
 
     def __init__(
-        self, finder: VariantFinder, exact: bool = False, budget: Budget = UNLIMITED
+        self,
+        finder: VariantFinder,
+        exact: bool = False,
+        budget: Budget = UNLIMITED,
+        without: frozenset[str] = frozenset(),
     ) -> None:
+        """``without``: spellings (exact forms) switched off: not searched for the words that
+        would reach them (a word typed is searched whatever)."""
         self.finder = finder
         self.reader = finder.reader
         self.exact = exact
         self.budget = budget
+        self.without = without
         self.terms = QueryTerms()
 
     def build(self, node: ql.Node) -> wq.Query:
@@ -278,7 +285,7 @@ class QueryBuilder:
         if self.exact:
             return []
         reached = self.finder.reach(token.original, token.exact, token.key)
-        accepted = [s for s in reached if s.accepted]
+        accepted = [s for s in reached if s.accepted and s.text not in self.without]
         if positive and accepted:
             if phrase:
                 self.terms.varied_phrases = True

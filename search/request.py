@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from search.errors import QueryError
 from search.querylang import Node, parse_query
+from search.rules import exact_form
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_SIZE = 100
@@ -69,6 +70,22 @@ def _positive_int(value: str | int, name: str, maximum: int) -> int:
     return number
 
 
+def _spellings_off(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Spellings switched off, as the index writes them (exact forms: case, accents and a
+    possessive aside); each must be one word."""
+    found: list[str] = []
+    for value in values:
+        if not value or not value.strip():
+            continue
+        words = value.split()
+        form = exact_form(words[0]) if len(words) == 1 else ""
+        if not form:
+            raise QueryError(f"without takes one spelling (a word), not {value!r}")
+        if form not in found:
+            found.append(form)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """A checked search: the query, the page wanted and the filters."""
@@ -82,6 +99,7 @@ class SearchRequest:
     date_to: datetime | None = None
     sources: tuple[str, ...] = field(default_factory=tuple)
     exact: bool = False  # each word as written only: no other spellings reached
+    without: tuple[str, ...] = field(default_factory=tuple)  # spellings switched off
 
     @classmethod
     def from_params(
@@ -94,6 +112,7 @@ class SearchRequest:
         date_to: str | None = None,
         sources: list[str] | tuple[str, ...] = (),
         exact: str | bool | None = None,
+        without: list[str] | tuple[str, ...] = (),
     ) -> SearchRequest:
         q = q or ""
         node = parse_query(q) if q.strip() else None
@@ -116,6 +135,7 @@ class SearchRequest:
             date_to=end,
             sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
             exact=parse_flag(exact, "exact"),
+            without=_spellings_off(without),
         )
 
     @property
@@ -134,4 +154,5 @@ class SearchRequest:
             "to": self.date_to.date().isoformat() if self.date_to else None,
             "source": list(self.sources),
             "exact": self.exact,
+            "without": list(self.without),
         }

@@ -248,6 +248,7 @@ class Reference:
         self.sources = sorted({doc.source for doc in self.docs if doc.source})
         self._reached: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._possessive: dict[tuple[str, str, str], set[str]] = {}
+        self._without: frozenset[str] = frozenset()
 
     # Spellings --------------------------------------------------------------------------------
 
@@ -264,13 +265,14 @@ class Reference:
                 s.text for s in reached if s.accepted and s.tier == "possessive" and s.text == own
             }
             self._reached[key] = found
-        return found
+        return tuple(s for s in found if s not in self._without)
 
     # Compiling --------------------------------------------------------------------------------
 
-    def plan(self, node: ql.Node | None, exact: bool) -> Plan:
+    def plan(self, node: ql.Node | None, exact: bool, without: tuple[str, ...] = ()) -> Plan:
         """Compile a query tree (None: every article); QueryError where the engine must
-        refuse it."""
+        refuse it. ``without``: spellings switched off (never reached)."""
+        self._without = frozenset(without)
         plan = Plan(tree=None)
         if node is not None:
             plan.tree = self._compile(node, FIELDS, True, exact, plan)
@@ -313,7 +315,8 @@ class Reference:
                 plan.varied_phrases = True
             elif spellings:
                 plan.varied.add(token.exact)
-                plan.varied.update(self._possessive[(token.original, token.exact, token.key)])
+                possessive = self._possessive[(token.original, token.exact, token.key)]
+                plan.varied.update(possessive - self._without)
         patterns: list[Pattern] = [Term(token.exact)]
         for text in spellings:
             if "-" in text:
@@ -456,7 +459,7 @@ class Reference:
 
     def evaluate(self, request: SearchRequest) -> Expected:
         """What ``request`` must find; QueryError where the engine must refuse it."""
-        plan = self.plan(request.node, request.exact)
+        plan = self.plan(request.node, request.exact, request.without)
         chosen = self.source_names(request.sources)
         first, last = request.date_from, request.date_to
 

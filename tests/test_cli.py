@@ -407,6 +407,7 @@ def test_query_json_filters_sorts_and_pages(run_cli, fakes_index):
         "to": "2016-06-30",
         "source": ["ALAlam"],
         "exact": False,
+        "without": [],
     }
     assert response["total"] > 10
     assert response["page"] == 2

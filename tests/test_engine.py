@@ -252,6 +252,7 @@ def test_response_json_shape(engine):
         "to": None,
         "source": [],
         "exact": False,
+        "without": [],
     }
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}

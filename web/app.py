@@ -59,6 +59,8 @@ templates.env.globals.update(
     article_url=views.article_url,
     export_url=views.export_url,
     spellings_url=views.spellings_url,
+    toggle_spelling_url=views.toggle_spelling_url,
+    spelling_controls=views.spelling_controls,
     script_lang=views.script_lang,
     carried_params=views.carried_params,
     page_sizes=views.PAGE_SIZES,

@@ -22,6 +22,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "from": _DATE,
     "to": _DATE,
     "source": {"type": "array", "items": {"type": "string"}},
+    "without": {"type": "array", "items": {"type": "string"}},
     "exact": {"type": "string", "pattern": "^(?i:1|true|0|false)?$", "default": "0"},
 }
 
@@ -36,7 +37,7 @@ def _params(described: dict[str, str]) -> list[dict[str, Any]]:
             "description": meaning,
             "schema": _PARAM_SCHEMAS[name],
         }
-        if name == "source":
+        if name in ("source", "without"):
             param.update(style="form", explode=True)
         params.append(param)
     return params
@@ -83,6 +84,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "to": _NULLABLE_STR,
                     "source": {"type": "array", "items": _STR},
                     "exact": {**_BOOL, "description": "exact spelling only"},
+                    "without": {
+                        "type": "array",
+                        "items": _STR,
+                        "description": "spellings switched off, as the index writes them",
+                    },
                 }
             ),
             "total": _INT,

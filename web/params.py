@@ -21,13 +21,17 @@ SEARCH_PARAMS = {
         "only in case); repeat for several"
     ),
     "exact": "1 or true: exact spelling only, each word as typed, no other spellings (default 0)",
+    "without": (
+        "a spelling switched off: not searched for the words that would reach it (a word typed "
+        "is searched whatever); repeat for several"
+    ),
 }
 #: The parameters of an export (/search.csv, /search.jsonl): a search's, but for its page.
 EXPORT_PARAMS = {k: v for k, v in SEARCH_PARAMS.items() if k not in ("page", "size")}
 #: The parameters of a feed (/search.atom, newest first) and of /spellings: a search's words and
 #: filters.
 FILTER_PARAMS = {k: v for k, v in EXPORT_PARAMS.items() if k != "sort"}
-REPEATABLE = {"source"}
+REPEATABLE = {"source", "without"}
 ARTICLE_PARAMS = {
     "q": "the query whose matches to mark",
     "exact": "1 or true: mark the query's words as typed only, as an exact search matched them",
@@ -57,4 +61,5 @@ def search_request(params: QueryParams, known: dict[str, str] = SEARCH_PARAMS) -
         date_to=params.get("to"),
         sources=params.getlist("source"),
         exact=params.get("exact"),
+        without=params.getlist("without"),
     )

@@ -27,6 +27,7 @@ def search_url(
     sources: object = _UNSET,
     dates: bool = True,
     exact: object = _UNSET,
+    without: object = _UNSET,
 ) -> str:
     """``/search`` for the query echoed in a response, with some parameters changed.
 
@@ -48,6 +49,8 @@ def search_url(
         pairs.append(("size", query["size"]))
     if query.get("exact") if exact is _UNSET else exact:
         pairs.append(("exact", 1))
+    off = query.get("without", []) if without is _UNSET else without
+    pairs += [("without", spelling) for spelling in off]  # type: ignore[attr-defined]
     if page != 1:
         pairs.append(("page", page))
     return "/search?" + urlencode(pairs) if pairs else "/search"
@@ -129,6 +132,16 @@ def timeline_bars(timeline: dict[str, object]) -> list[dict[str, object]]:
     return bars
 
 
+def toggle_spelling_url(query: dict[str, object], spelling: str) -> str:
+    """The search with one spelling switched off, or on again if it was off."""
+    off = list(query.get("without") or [])  # type: ignore[call-overload]
+    if spelling in off:
+        off.remove(spelling)
+    else:
+        off.append(spelling)
+    return search_url(query, without=off)
+
+
 def toggle_source_url(query: dict[str, object], name: str) -> str:
     """The search with source ``name`` chosen, or no longer chosen if it was."""
     chosen = list(query.get("source") or [])  # type: ignore[call-overload]
@@ -185,6 +198,24 @@ def also_matched(response: dict[str, object]) -> list[str]:
             written.setdefault(word.casefold().replace("’", "'"), word)
     spellings = [s for s in response["spellings"] if s not in typed]  # type: ignore[attr-defined]
     return [written.get(s, s[:1].upper() + s[1:] if capitalised else s) for s in spellings]
+
+
+def spelling_controls(response: dict[str, object]) -> list[dict[str, object]]:
+    """The spellings reached besides those typed, each with how many of the results write it
+    and whether it is searched (``on``), then those switched off (``without``): what the
+    results page lists under "Also matched", each a link that switches it off or on."""
+    shown = also_matched(response)
+    q = str(response["query"]["q"])  # type: ignore[index]
+    typed = {t.exact for t in query_tokens(q.replace('"', " "))}
+    counts = response["spellings"]  # type: ignore[index]
+    reached = [s for s in counts if s not in typed]  # type: ignore[union-attr]
+    controls: list[dict[str, object]] = [
+        {"spelling": s, "shown": w, "count": counts[s], "on": True}  # type: ignore[index]
+        for s, w in zip(reached, shown, strict=True)
+    ]
+    for s in response["query"].get("without", []):  # type: ignore[union-attr]
+        controls.append({"spelling": s, "shown": written_form(s, q), "count": None, "on": False})
+    return controls
 
 
 def public_info(info: IndexInfo) -> dict[str, object]:

@@ -115,6 +115,7 @@ def test_the_page_renders_from_the_same_response_as_its_json_twin(fakes_client):
         "to": None,
         "source": [],
         "exact": False,
+        "without": [],
     }
     text = plain(page.text)
     for hit in data["hits"]:

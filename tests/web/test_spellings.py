@@ -30,3 +30,18 @@ def test_bad_parameters_get_the_json_error_shape(fakes_client, query):
     assert response.status_code == 400
     assert response.json()["ok"] is False
     assert fakes_client.get(f"/spellings?{query}").status_code == 400
+
+
+def test_also_matched_switches_a_spelling_off_and_on_again(fakes_client):
+    api = fakes_client.get("/api/search", params={"q": "Aleppo"}).json()
+    other = next(s for s in api["spellings"] if s != "aleppo")
+    page = fakes_client.get("/search", params={"q": "Aleppo"}).text
+    off_link = f"/search?q=Aleppo&amp;without={other}"
+    assert f'<a class="switch" href="{off_link}"' in page
+    without = fakes_client.get("/api/search", params={"q": "Aleppo", "without": other}).json()
+    assert other not in without["spellings"]
+    assert without["query"]["without"] == [other]
+    assert without["total"] <= api["total"]  # (an article may write both)
+    page = fakes_client.get("/search", params={"q": "Aleppo", "without": other}).text
+    assert "Switched off:" in page
+    assert '<a class="switch" href="/search?q=Aleppo">search it again</a>' in page
