@@ -13,6 +13,7 @@ def test_every_parameter_is_read():
     request = search_request(
         QueryParams(
             "q=Sadr&page=2&size=20&sort=oldest&from=2019&to=2019-06&source=AP&source=Rudaw&exact=1"
+            "&without=Sadrs&without=sadrs&without=Sader"
         )
     )
     assert request.echo() == {
@@ -24,6 +25,7 @@ def test_every_parameter_is_read():
         "to": "2019-06-30",
         "source": ["AP", "Rudaw"],
         "exact": True,
+        "without": ["sadr", "sader"],  # as the index writes them (its exact forms), each once
     }
 
 
@@ -37,7 +39,7 @@ def test_empty_values_mean_unset_as_a_form_sends_them():
     [
         (
             "q=Sadr&limit=5",
-            "unknown parameter 'limit'; use q, page, size, sort, from, to, source, exact",
+            "unknown parameter 'limit'; use q, page, size, sort, from, to, source, exact, without",
         ),
         ("q=Sadr&page=1&page=2", "parameter 'page' is given more than once"),
     ],
