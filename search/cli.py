@@ -27,7 +27,7 @@ from search.export import FORMATS
 from search.export import lines as export_lines
 from search.indexer import index_corpus
 from search.progress import Progress
-from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest
+from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest, spellings_off
 from search.response import SearchResponse, year_spans
 from search.schema import ANALYZER_VERSION
 
@@ -188,6 +188,13 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID", help="the article's id")
     p.add_argument("--q", default="", metavar="QUERY", help="mark what this query matches")
     p.add_argument("--exact", action="store_true", help="mark the query's words as typed only")
+    p.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SPELLING",
+        help="a spelling switched off in the search: not marked (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the article as JSON")
 
     p = commands.add_parser("info", parents=[common], help="describe the index")
@@ -399,7 +406,7 @@ def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
 
 def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
     with Engine(index_dir) as engine:
-        article = engine.article(args.id, args.q, args.exact)
+        article = engine.article(args.id, args.q, args.exact, spellings_off(args.without))
     if args.json:
         print(json.dumps(article.to_json(), ensure_ascii=False))
         return 0

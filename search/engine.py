@@ -454,10 +454,13 @@ class Engine:
 
     # Reading ----------------------------------------------------------------------------------
 
-    def article(self, article_id: str, q: str = "", exact: bool = False) -> Article:
+    def article(
+        self, article_id: str, q: str = "", exact: bool = False, without: tuple[str, ...] = ()
+    ) -> Article:
         """One article, with every word the query ``q`` matched marked (with ``exact``, as the
-        search for the words as typed only matched them)."""
-        builder = QueryBuilder(self._finder, exact=exact)
+        search for the words as typed only matched them; ``without``, the spellings switched
+        off, unmarked)."""
+        builder = QueryBuilder(self._finder, exact=exact, without=frozenset(without))
         node = parse_query(q) if q.strip() else None
         if node is not None:
             builder.build(node)
@@ -493,6 +496,7 @@ class Engine:
             body=body,
             q=q.strip(),
             exact=exact,
+            without=list(without),
             title_html=to_html(mark_all(title, title_spans)),
             paragraphs_html=paragraphs_html,
             matched=list(matched.values()),

@@ -70,7 +70,7 @@ def _positive_int(value: str | int, name: str, maximum: int) -> int:
     return number
 
 
-def _spellings_off(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+def spellings_off(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Spellings switched off, as the index writes them (exact forms: case, accents and a
     possessive aside); each must be one word."""
     found: list[str] = []
@@ -135,7 +135,7 @@ class SearchRequest:
             date_to=end,
             sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
             exact=parse_flag(exact, "exact"),
-            without=_spellings_off(without),
+            without=spellings_off(without),
         )
 
     @property

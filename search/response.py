@@ -224,6 +224,7 @@ class Article:
     body: str
     q: str
     exact: bool  # the query's words were marked as typed only
+    without: list[str]  # spellings switched off, not marked
     title_html: str
     paragraphs_html: list[str]
     matched: list[str]
@@ -239,6 +240,7 @@ class Article:
             "body": self.body,
             "q": self.q,
             "exact": self.exact,
+            "without": self.without,
             "title_html": self.title_html,
             "paragraphs_html": self.paragraphs_html,
             "matched": self.matched,

@@ -36,7 +36,7 @@ from search.engine import Export
 from search.errors import PastLastPage, QueryError, SearchError
 from search.export import FORMATS
 from search.export import lines as export_lines
-from search.request import parse_flag
+from search.request import parse_flag, spellings_off
 from search.response import Article, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
@@ -160,7 +160,8 @@ async def _article(request: Request) -> Article:
     article_id = request.path_params["article_id"]
     q = request.query_params.get("q", "")
     exact = parse_flag(request.query_params.get("exact"), "exact")
-    return await _run(request, lambda engine: engine.article(article_id, q, exact))
+    without = spellings_off(request.query_params.getlist("without"))
+    return await _run(request, lambda engine: engine.article(article_id, q, exact, without))
 
 
 async def search_page(request: Request) -> Response:

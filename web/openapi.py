@@ -194,6 +194,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "body": _STR,
             "q": _STR,
             "exact": _BOOL,
+            "without": {"type": "array", "items": _STR},
             "title_html": _STR,
             "paragraphs_html": {"type": "array", "items": _STR},
             "matched": {"type": "array", "items": _STR},

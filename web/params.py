@@ -35,6 +35,7 @@ REPEATABLE = {"source", "without"}
 ARTICLE_PARAMS = {
     "q": "the query whose matches to mark",
     "exact": "1 or true: mark the query's words as typed only, as an exact search matched them",
+    "without": "a spelling switched off in the search, not marked; repeat for several",
 }
 
 

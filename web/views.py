@@ -156,13 +156,14 @@ def article_path(article_id: str, api: bool = False) -> str:
     return f"{'/api' if api else ''}/articles/{quote(article_id, safe='')}"
 
 
-def article_url(article_id: str, q: str = "", exact: bool = False) -> str:
-    """An article's page, carrying the query (and exact spelling only, if asked) so that its
-    matches are marked there."""
+def article_url(article_id: str, q: str = "", exact: bool = False, without: object = ()) -> str:
+    """An article's page, carrying the query (exact spelling only, if asked, and the spellings
+    switched off) so that its matches are marked there as the search matched them."""
     path = article_path(article_id)
     pairs: list[tuple[str, object]] = [("q", q)] if q else []
     if exact:
         pairs.append(("exact", 1))
+    pairs += [("without", s) for s in without] if q else []  # type: ignore[attr-defined]
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 

@@ -45,3 +45,24 @@ def test_also_matched_switches_a_spelling_off_and_on_again(fakes_client):
     page = fakes_client.get("/search", params={"q": "Aleppo", "without": other}).text
     assert "Switched off:" in page
     assert '<a class="switch" href="/search?q=Aleppo">search it again</a>' in page
+
+
+def test_an_article_reached_from_a_search_marks_what_it_matched_and_not_what_was_off(
+    fakes_client,
+):
+    api = fakes_client.get("/api/search", params={"q": "Aleppo"}).json()
+    other = next(s for s in api["spellings"] if s != "aleppo")
+    found = fakes_client.get(
+        "/api/search", params={"q": "Aleppo", "without": other, "size": 100}
+    ).json()
+    page = fakes_client.get("/search", params={"q": "Aleppo", "without": other}).text
+    hit = found["hits"][0]
+    link = f"/articles/{hit['id']}?q=Aleppo&amp;without={other}"
+    assert f'<a href="{link}">' in page
+    article = fakes_client.get(
+        f"/api/articles/{hit['id']}", params={"q": "Aleppo", "without": other}
+    ).json()
+    assert article["without"] == [other]
+    assert all(m.casefold() != other for m in article["matched"])
+    back = fakes_client.get(f"/articles/{hit['id']}", params={"q": "Aleppo", "without": other})
+    assert f'href="/search?q=Aleppo&amp;without={other}">← Results for Aleppo' in back.text
