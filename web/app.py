@@ -104,8 +104,8 @@ async def _run(request: Request, work: Callable[[Engine], T]) -> T:
 
 
 def _etag(request: Request, generation: int) -> str:
-    """A response's validator: the same address (and media kind) on the same commit is the
-    same answer, whatever it took to compute."""
+    """A response's validator: the same address (host, path and query) on the same commit is
+    the same answer, whatever it took to compute."""
     key = f"{generation}\0{request.url.netloc}{request.url.path}\0{request.url.query}"
     return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
 
