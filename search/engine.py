@@ -13,6 +13,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -148,12 +149,28 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResponse:
         """One page of results; :class:`~search.errors.TooCostly` when the search runs past
         the budget."""
+        with self._budgeted() as budget:
+            return self._search(request, budget)
+
+    @contextmanager
+    def _budgeted(self) -> Iterator[Budget]:
+        """One search's time budget, checked by the set pass too while it lasts."""
         budget = Budget(self.budget)
         self._docsets().budget = budget
         try:
-            return self._search(request, budget)
+            yield budget
         finally:
             self._docsets().budget = UNLIMITED
+
+    def _selection(
+        self, request: SearchRequest, budget: Budget = UNLIMITED
+    ) -> tuple[QueryBuilder, wq.Query, frozenset[int] | None, set[int]]:
+        """The builder, the query, the matches within the dates (None: every article) and
+        those within every filter, of one request."""
+        builder = self._builder(request, budget)
+        query = builder.build(request.node) if request.node else wq.Every()
+        docs, _ = self._matches(query, request.date_from, request.date_to)
+        return builder, query, docs, self._allowed(docs, self._source_names(request))
 
     def _search(self, request: SearchRequest, budget: Budget) -> SearchResponse:
         started = time.perf_counter()
@@ -203,18 +220,11 @@ class Engine:
         total at once, within the budget, and the hits as they are read (with their snippets),
         which :mod:`search.export` writes as CSV or JSON Lines. The hits are read from this
         engine's commit: use the engine for nothing else until they are read."""
-        budget = Budget(self.budget)
-        self._docsets().budget = budget
-        try:
-            builder = self._builder(request, budget)
-            query = builder.build(request.node) if request.node else wq.Every()
-            docs, _ = self._matches(query, request.date_from, request.date_to)
-            allowed = self._allowed(docs, self._source_names(request))
+        with self._budgeted() as budget:
+            builder, query, docs, allowed = self._selection(request, budget)
             ranked = (
                 self._rank(request, builder, query, docs, allowed, len(allowed)) if allowed else []
             )
-        finally:
-            self._docsets().budget = UNLIMITED
         hits = (
             self._hit(rank, docnum, score, builder)
             for rank, (docnum, score) in enumerate(ranked, 1)
@@ -227,10 +237,7 @@ class Engine:
         What a search counts in ``total``, without ranking or paging: for exports and for
         measuring recall.
         """
-        builder = self._builder(request)
-        query = builder.build(request.node) if request.node else wq.Every()
-        docs, _ = self._matches(query, request.date_from, request.date_to)
-        allowed = self._allowed(docs, self._source_names(request))
+        allowed = self._selection(request)[3]
         ids = self._searcher.reader().column_reader("id")
         return [ids[n] for n in sorted(allowed)]
 
@@ -259,16 +266,9 @@ class Engine:
         """Which outlet writes which spelling, and when: for each spelling the matches write
         (under every filter), how many of them per source and per year or month (the periods
         of the search's timeline)."""
-        budget = Budget(self.budget)
-        self._docsets().budget = budget
-        try:
-            builder = self._builder(request, budget)
-            query = builder.build(request.node) if request.node else wq.Every()
-            docs, _ = self._matches(query, request.date_from, request.date_to)
-            allowed = self._allowed(docs, self._source_names(request))
+        with self._budgeted() as budget:
+            builder, _, _, allowed = self._selection(request, budget)
             held = self._spelling_sets(builder, allowed)
-        finally:
-            self._docsets().budget = UNLIMITED
         columns = self._columns()
         timeline = columns.timeline(allowed)
         sources = Counter(columns.source[n] for n in allowed)

@@ -56,18 +56,22 @@ def search_url(
     return "/search?" + urlencode(pairs) if pairs else "/search"
 
 
+def _beside_search(path: str, query: dict[str, object], **left_out: None) -> str:
+    """``path`` with the parameters of the search echoed in a response but its page and size
+    (and those ``left_out``)."""
+    return path + search_url({**query, "size": None, **left_out}).removeprefix("/search")
+
+
 def export_url(query: dict[str, object], format_name: str) -> str:
     """``/search.csv`` or ``/search.jsonl``: every result of the search echoed in a response
     (its filters and sort, not its page or size)."""
-    page_url = search_url({**query, "size": None})
-    return page_url.replace("/search", f"/search.{format_name}", 1)
+    return _beside_search(f"/search.{format_name}", query)
 
 
 def feed_url(query: dict[str, object]) -> str:
     """``/search.atom``: the newest results of the search echoed in a response (its words and
     filters; a feed is always newest first)."""
-    page_url = search_url({**query, "size": None, "sort": None})
-    return page_url.replace("/search", "/search.atom", 1)
+    return _beside_search("/search.atom", query, sort=None)
 
 
 def script_lang(text: str) -> str | None:
@@ -96,8 +100,7 @@ def carried_params(query: dict[str, object]) -> list[tuple[str, object]]:
 
 def spellings_url(query: dict[str, object]) -> str:
     """``/spellings``: which outlet writes which spelling of the search echoed, and when."""
-    page_url = search_url({**query, "size": None, "sort": None})
-    return page_url.replace("/search", "/spellings", 1)
+    return _beside_search("/spellings", query, sort=None)
 
 
 def period_url(query: dict[str, object], period: str) -> str:
