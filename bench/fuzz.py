@@ -1026,7 +1026,7 @@ def _json_shape(data: object, returncode: int) -> str:
         return "not an object"
     if data.get("ok") is True:
         return "" if returncode == 0 else "ok true with a failing exit status"
-    if set(data) != {"ok", "error", "status"} or data["ok"] is not False:
+    if set(data) != {"ok", "error", "status", "code", "parameter"} or data["ok"] is not False:
         return "error without the error shape"
     if (
         not isinstance(data["error"], str)

@@ -197,6 +197,19 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the article as JSON")
 
+    p = commands.add_parser(
+        "name",
+        parents=[common],
+        help="print a name's page: its spellings by outlet and year, its company, its newest",
+        description=(
+            "Print what the archive holds of one name, in every spelling: how many articles "
+            "write each spelling, in which outlets and years, the names written with it most "
+            "often, and its newest articles (the page /names/NAME shows)."
+        ),
+    )
+    p.add_argument("name", metavar="NAME", help="one word, as in Hezbollah")
+    p.add_argument("--json", action="store_true", help="print the name page as JSON")
+
     p = commands.add_parser("info", parents=[common], help="describe the index")
     p.add_argument("--json", action="store_true", help="print the description as JSON")
 
@@ -276,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "info": cmd_info,
             "serve": cmd_serve,
             "show": cmd_show,
+            "name": cmd_name,
         }
         return handler[args.command](args, index_dir)
     except SearchError as e:
@@ -404,6 +418,16 @@ def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
+def readable_date(value: str | None) -> str:
+    """A response's date (``2018-05-14T00:00:00Z``) as the text output prints it: the day
+    alone at midnight, else the day and time in UTC."""
+    if not value:
+        return "no date"
+    if value.endswith("T00:00:00Z"):
+        return value[:10]
+    return value.replace("T", " ").replace("Z", " UTC")
+
+
 def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
     with Engine(index_dir) as engine:
         article = engine.article(args.id, args.q, args.exact, spellings_off(args.without))
@@ -412,7 +436,7 @@ def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
         return 0
     bold = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
     print(render_marks(article.title_html, bold) or "(no title)")
-    print(" · ".join([article.source or "no source", article.date or "no date"]))
+    print(" · ".join([article.source or "no source", readable_date(article.date)]))
     print(f"id: {article.id}")
     if article.url:
         print(f"url: {article.url}")
@@ -424,6 +448,34 @@ def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
+def cmd_name(args: argparse.Namespace, index_dir: Path) -> int:
+    with Engine(index_dir) as engine:
+        page = engine.name_page(args.name)
+    if args.json:
+        print(json.dumps(page.to_json(), ensure_ascii=False))
+        return 0
+    rows = page.spellings.rows
+    print(f"{page.name}: {page.total:,} article{'' if page.total == 1 else 's'}", end="")
+    print(f" in {len(rows)} spelling{'' if len(rows) == 1 else 's'}" if rows else "")
+    for row in rows:
+        outlets = ", ".join(
+            f"{name or 'no source'} {n:,}"
+            for name, n in sorted(row.by_source.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        years = ", ".join(f"{y} {n:,}" for y, n in sorted(row.by_period.items()))
+        print(f"  {row.spelling}: {row.total:,}")
+        print(f"    outlets: {outlets}")
+        print(f"    years: {years or '-'}" + (f" ({row.undated:,} undated)" if row.undated else ""))
+    if page.company:
+        print("written with it: " + ", ".join(f"{c.q} {c.total:,}" for c in page.company))
+    if page.newest:
+        print("newest:")
+    for hit in page.newest:
+        title = hit.title or "(no title)"
+        print(f"  {readable_date(hit.date)} · {hit.source or 'no source'} · {title} · id: {hit.id}")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
     with Engine(index_dir) as engine:
         info = engine.info()
@@ -431,7 +483,11 @@ def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
         print(json.dumps(info.to_json(), ensure_ascii=False))
         return 0
     sources = ", ".join(f"{name} ({count:,})" for name, count in info.sources.items()) or "none"
-    dates = f"{info.date_from} to {info.date_to}" if info.date_from else "no dates"
+    dates = (
+        f"{readable_date(info.date_from)} to {readable_date(info.date_to)}"
+        if info.date_from
+        else "no dates"
+    )
     rows = [
         ("index", info.path),
         ("articles", f"{info.documents:,}"),
@@ -439,9 +495,9 @@ def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
         ("segments", str(info.segments)),
         ("sources", sources),
         ("date range", f"{dates} ({info.undated:,} undated)"),
-        ("analyzer version", info.analyzer_version),
-        ("built", info.built_at),
-        ("updated", info.updated_at),
+        ("analyzer version", info.analyzer_version or "-"),
+        ("built", info.built_at or "-"),
+        ("updated", info.updated_at or "-"),
         ("corpus paths", ", ".join(info.paths) or "-"),
     ]
     for name, value in rows:
@@ -517,7 +573,7 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
     for hit in response.hits:
         print(file=out)
         print(f"{hit.rank:>3}. {render_marks(hit.title_html, bold)}", file=out)
-        meta = [hit.source or "no source", hit.date or "no date"]
+        meta = [hit.source or "no source", readable_date(hit.date)]
         if hit.score is not None:
             meta.append(f"score {hit.score:.2f}")
         print(f"     {' · '.join(meta)}", file=out)

@@ -7,6 +7,7 @@ gives each worker thread its own engine, or serialises calls.
 
 from __future__ import annotations
 
+import calendar
 import heapq
 import math
 import re
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from whoosh import query as wq
@@ -31,18 +33,22 @@ from search.errors import NotFound, PastLastPage, QueryError
 from search.highlight import match_spans
 from search.paragraphs import paragraphs
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
-from search.querylang import Node, parse_query
+from search.querylang import Node, Word, parse_query
 from search.request import SearchRequest
 from search.response import (
+    Alternative,
     Article,
     Hit,
+    NamePage,
     SearchResponse,
     SpellingRow,
     SpellingTable,
     format_date,
+    present,
 )
 from search.rules import exact_form, explain_match, fold, skeleton
 from search.rules.arabic_script import is_arabic, join_allah
+from search.rules.company import SEPARATOR as COMPANY_SEPARATOR
 from search.snippets import Span, make_snippet, mark_all, to_html
 from search.suggest import did_you_mean, fewer_words
 from search.variants import Spelling, VariantFinder
@@ -60,9 +66,9 @@ class IndexInfo:
     date_from: str | None
     date_to: str | None
     undated: int
-    analyzer_version: str
-    built_at: str
-    updated_at: str
+    analyzer_version: str | None  # None (null in JSON) when the index has no metadata
+    built_at: str | None
+    updated_at: str | None
     paths: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -88,6 +94,13 @@ LEAD_MATCHES = 2000
 #: (``replace``, every 10 matches): each pruning walks the whole tree, so for a prefix that
 #: stands for hundreds of words it costs more than it saves ("pla*": 2.0 s pruned, 0.38 s not).
 MAX_PRUNED_UNION = 64
+#: A name page's newest articles, and the names it lists as written with the name.
+NEWEST_ON_NAME_PAGE = 10
+COMPANY_ON_NAME_PAGE = 15
+#: Names of days and months: written with a capital in mid-sentence, yet no company to list.
+CALENDAR_WORDS = frozenset(
+    w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.day_abbr) if w
+)
 
 
 @dataclass
@@ -262,15 +275,22 @@ class Engine:
                 found[text] = holding
         return dict(sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
-    def spelling_table(self, request: SearchRequest) -> SpellingTable:
+    def spelling_table(self, request: SearchRequest, by_year: bool = False) -> SpellingTable:
         """Which outlet writes which spelling, and when: for each spelling the matches write
         (under every filter), how many of them per source and per year or month (the periods
-        of the search's timeline)."""
+        of the search's timeline; with ``by_year``, per year whatever the span)."""
         with self._budgeted() as budget:
             builder, _, _, allowed = self._selection(request, budget)
             held = self._spelling_sets(builder, allowed)
+        return self._spelling_table(request, allowed, held, by_year)
+
+    def _spelling_table(
+        self, request: SearchRequest, allowed: set[int], held: dict[str, set[int]], by_year: bool
+    ) -> SpellingTable:
         columns = self._columns()
         timeline = columns.timeline(allowed)
+        if timeline and by_year:
+            timeline = timeline.by_year()
         sources = Counter(columns.source[n] for n in allowed)
         rows = [
             SpellingRow(
@@ -290,6 +310,53 @@ class Engine:
             periods=[p for p, _ in timeline.periods] if timeline else [],
             rows=rows,
         )
+
+    def name_page(self, name: str, size: int = NEWEST_ON_NAME_PAGE) -> NamePage:
+        """A name as a page: its spellings with how many articles write each, per outlet and
+        per year; the names most often written in the same articles (the company the index
+        records of each article); and its ``size`` newest articles. :class:`QueryError` when
+        ``name`` is not one word."""
+        one_word = f"a name page is for one word, as in /names/Hezbollah, not {name!r}"
+        try:
+            request = SearchRequest.from_params(name, size=size, sort="newest")
+        except QueryError as error:
+            raise QueryError(f"{one_word}: {error.message}", "name") from None
+        if not isinstance(request.node, Word):
+            raise QueryError(one_word, "name")
+        with self._budgeted() as budget:
+            builder, query, docs, allowed = self._selection(request, budget)
+            held = self._spelling_sets(builder, allowed)
+            ranked = self._rank(request, builder, query, docs, allowed, size) if allowed else []
+            newest = [self._hit(i, n, None, builder) for i, (n, _) in enumerate(ranked, 1)]
+        table = self._spelling_table(replace(request, sort="relevance"), allowed, held, True)
+        own = {part for text in held for part in text.split("-")}
+        return NamePage(
+            name=request.q,
+            total=len(allowed),
+            spellings=table,
+            company=self._company_of(allowed, own),
+            newest=newest,
+        )
+
+    def _company_of(self, docs: set[int], leave_out: set[str]) -> list[Alternative]:
+        """The names the most of ``docs`` write (as the index's company column keeps each
+        article's), each with how many of them do; those in ``leave_out`` aside."""
+        reader = self._searcher.reader()
+        if not docs or not reader.has_column("company"):
+            return []
+        column = reader.column_reader("company")
+        counts: Counter[str] = Counter()
+        for n in docs:
+            raw = column[n]
+            if raw:
+                counts.update(set(raw.decode("utf-8").split(COMPANY_SEPARATOR)))
+        for name in leave_out | CALENDAR_WORDS:
+            counts.pop(name, None)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        # Capitals in mid-sentence catch some ordinary words too ("Human Rights Watch"): only
+        # the words the archive uses as names are listed.
+        names = (kv for kv in ranked if self._finder.is_name(kv[0]))
+        return [Alternative(q=name, total=n) for name, n in islice(names, COMPANY_ON_NAME_PAGE)]
 
     def _alternatives(
         self,
@@ -448,7 +515,7 @@ class Engine:
             )
             if not found:
                 listed = ", ".join(sorted(names)[:12]) or "none"
-                raise QueryError(f"unknown source {asked!r}; this index has: {listed}")
+                raise QueryError(f"unknown source {asked!r}; this index has: {listed}", "source")
             chosen.extend(n for n in found if n not in chosen)
         return chosen
 
@@ -489,10 +556,10 @@ class Engine:
             paragraphs_html.append(to_html(mark_all(paragraph.text(body), spans)))
         return Article(
             id=fields["id"],
-            title=title,
-            source=fields.get("source", ""),
+            title=present(title),
+            source=present(fields.get("source")),
             date=format_date(fields.get("date")),
-            url=fields.get("url", ""),
+            url=present(fields.get("url")),
             body=body,
             q=q.strip(),
             exact=exact,
@@ -514,10 +581,10 @@ class Engine:
         return Hit(
             rank=rank,
             id=fields["id"],
-            title=title,
-            source=fields.get("source", ""),
+            title=present(title),
+            source=present(fields.get("source")),
             date=format_date(fields.get("date")),
-            url=fields.get("url", ""),
+            url=present(fields.get("url")),
             score=None if score is None else round(score, 4),
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
@@ -585,9 +652,9 @@ class Engine:
             date_from=format_date(first),
             date_to=format_date(last),
             undated=undated,
-            analyzer_version=meta.analyzer_version if meta else "",
-            built_at=meta.built_at if meta else "",
-            updated_at=meta.updated_at if meta else "",
+            analyzer_version=meta.analyzer_version if meta else None,
+            built_at=meta.built_at if meta else None,
+            updated_at=meta.updated_at if meta else None,
             paths=meta.paths if meta else [],
         )
 

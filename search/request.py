@@ -30,12 +30,14 @@ def parse_date_bound(value: str, name: str, end: bool) -> datetime:
     moment of that year, month or day."""
     m = _DATE_RE.match(value)
     if not m:
-        raise QueryError(f"{name} must be a date like 2020-01-09, 2020-01 or 2020, not {value!r}")
+        raise QueryError(
+            f"{name} must be a date like 2020-01-09, 2020-01 or 2020, not {value!r}", name
+        )
     year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
     try:
         first = date(year, month, day)
     except ValueError:
-        raise QueryError(f"{name}: {value!r} is not a real date") from None
+        raise QueryError(f"{name}: {value!r} is not a real date", name) from None
     if not end:
         return datetime.combine(first, time.min)
     if m[3]:
@@ -57,16 +59,16 @@ def parse_flag(value: str | bool | None, name: str) -> bool:
         return False
     if text in ("1", "true"):
         return True
-    raise QueryError(f"{name} must be 1, true, 0 or false, not {value!r}")
+    raise QueryError(f"{name} must be 1, true, 0 or false, not {value!r}", name)
 
 
 def _positive_int(value: str | int, name: str, maximum: int) -> int:
     text = str(value)
     if not _NUMBER_RE.match(text) or len(text) > 12:
-        raise QueryError(f"{name} must be a whole number, not {value!r}")
+        raise QueryError(f"{name} must be a whole number, not {value!r}", name)
     number = int(text)
     if not 1 <= number <= maximum:
-        raise QueryError(f"{name} must be between 1 and {maximum:,}, not {number}")
+        raise QueryError(f"{name} must be between 1 and {maximum:,}, not {number}", name)
     return number
 
 
@@ -80,10 +82,35 @@ def spellings_off(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         words = value.split()
         form = exact_form(words[0]) if len(words) == 1 else ""
         if not form:
-            raise QueryError(f"without takes one spelling (a word), not {value!r}")
+            raise QueryError(f"without takes one spelling (a word), not {value!r}", "without")
         if form not in found:
             found.append(form)
     return tuple(found)
+
+
+def default_sort(q: str) -> str:
+    """The order a search gets when none is asked for."""
+    return "relevance" if q.strip() else "newest"
+
+
+def echo_params(query: dict[str, object], page: int = 1) -> list[tuple[str, object]]:
+    """The parameters that ask again for the search a response echoes (its ``query``), at
+    ``page``: defaults left out, so that equal searches get equal addresses."""
+    text = str(query.get("q") or "")
+    pairs: list[tuple[str, object]] = [("q", text)] if text else []
+    sort = query.get("sort")
+    if sort and sort != default_sort(text):
+        pairs.append(("sort", sort))
+    pairs += [(name, query[name]) for name in ("from", "to") if query.get(name)]
+    pairs += [("source", name) for name in query.get("source") or []]  # type: ignore[attr-defined]
+    if query.get("size") not in (None, DEFAULT_SIZE):
+        pairs.append(("size", query["size"]))
+    if query.get("exact"):
+        pairs.append(("exact", 1))
+    pairs += [("without", s) for s in query.get("without") or []]  # type: ignore[attr-defined]
+    if page != 1:
+        pairs.append(("page", page))
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -118,13 +145,13 @@ class SearchRequest:
         node = parse_query(q) if q.strip() else None
         sort = sort or ("relevance" if node else "newest")
         if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}", "sort")
         if node is None and sort == "relevance":
             sort = "newest"  # without query text there is nothing to rank by
         start = parse_date_bound(date_from, "from", end=False) if date_from else None
         end = parse_date_bound(date_to, "to", end=True) if date_to else None
         if start and end and start > end:
-            raise QueryError(f"from ({start.date()}) is after to ({end.date()})")
+            raise QueryError(f"from ({start.date()}) is after to ({end.date()})", "to")
         return cls(
             q=q.strip(),
             node=node,

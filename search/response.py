@@ -7,15 +7,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlencode
+
+from search.request import echo_params
+
+#: Where the JSON API answers a search: the base of a response's ``next_url`` and ``prev_url``.
+API_SEARCH = "/api/search"
+
+
+def api_search_url(query: dict[str, object], page: int) -> str:
+    """The JSON API's address of one page of the search a response echoes."""
+    pairs = echo_params(query, page)
+    return f"{API_SEARCH}?{urlencode(pairs)}" if pairs else API_SEARCH
 
 
 def format_date(value: datetime | None) -> str | None:
-    """A date as ISO 8601: the day alone when the time is midnight."""
+    """A stored date (UTC, without a zone) in the one form the responses give every moment:
+    ISO 8601 to the second with the zone, ``2018-05-14T00:00:00Z``."""
     if value is None:
         return None
-    if value.time() == datetime.min.time():
-        return value.date().isoformat()
-    return value.isoformat()
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def present(value: str | None) -> str | None:
+    """A stored text field as the responses give it: None when it is missing or empty."""
+    return value or None
 
 
 @dataclass
@@ -24,10 +40,10 @@ class Hit:
 
     rank: int
     id: str
-    title: str
-    source: str
+    title: str | None  # None (null in JSON) for every value the article lacks
+    source: str | None
     date: str | None
-    url: str
+    url: str | None
     score: float | None  # relevance; None when the results are sorted by date
     title_html: str
     snippet_html: str
@@ -80,6 +96,12 @@ class SearchResponse:
             "page": self.page,
             "pages": self.pages,
             "took_ms": self.took_ms,
+            "next_url": api_search_url(self.query, self.page + 1)
+            if self.page < self.pages
+            else None,
+            "prev_url": api_search_url(self.query, min(self.page, self.pages + 1) - 1)
+            if self.page > 1
+            else None,
             "hits": [h.to_json() for h in self.hits],
             "spellings": self.spellings,
             "sources": self.sources,
@@ -182,6 +204,15 @@ class Timeline:
             years[month // 100] = years.get(month // 100, 0) + n
         return cls("year", [(str(y), years.get(y, 0)) for y in range(first, last + 1)], undated)
 
+    def by_year(self) -> Timeline:
+        """The same counts by year."""
+        if self.unit == "year":
+            return self
+        years: dict[str, int] = {}
+        for period, n in self.periods:
+            years[period[:4]] = years.get(period[:4], 0) + n
+        return Timeline("year", list(years.items()), self.undated)
+
     def to_json(self) -> dict[str, object]:
         return {
             "unit": self.unit,
@@ -217,10 +248,10 @@ class Article:
     """One article, with the words that the query it was reached from matched marked."""
 
     id: str
-    title: str
-    source: str
+    title: str | None  # None (null in JSON) for every value the article lacks
+    source: str | None
     date: str | None
-    url: str
+    url: str | None
     body: str
     q: str
     exact: bool  # the query's words were marked as typed only
@@ -244,4 +275,30 @@ class Article:
             "title_html": self.title_html,
             "paragraphs_html": self.paragraphs_html,
             "matched": self.matched,
+        }
+
+
+@dataclass(frozen=True)
+class NamePage:
+    """A name as a page (``/names/{name}``): every spelling of it the archive writes, which
+    outlets write each and in which years, the names written with it, its newest articles."""
+
+    name: str
+    total: int  # the articles that write the name in any of its spellings
+    spellings: SpellingTable  # its rows by outlet and by year
+    company: list[Alternative]  # names written in the most of those articles, with how many
+    newest: list[Hit]
+
+    def to_json(self) -> dict[str, object]:
+        table = self.spellings.to_json()
+        return {
+            "ok": True,
+            "name": self.name,
+            "total": self.total,
+            "search_url": api_search_url({"q": self.name}, 1),
+            "sources": table["sources"],
+            "years": table["periods"],
+            "spellings": table["rows"],
+            "company": [{"name": a.q, "total": a.total} for a in self.company],
+            "newest": [hit.to_json() for hit in self.newest],
         }

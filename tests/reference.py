@@ -56,7 +56,7 @@ from search.engine import Engine
 from search.errors import QueryError
 from search.querybuild import QueryToken, prefix_form, query_tokens
 from search.request import SearchRequest
-from search.response import Hit, SearchResponse, format_date
+from search.response import Hit, SearchResponse, format_date, present
 from search.rules import bare_possessive, exact_form, spelling_key
 from search.rules.fold import APOSTROPHES
 from search.variants import VariantFinder
@@ -602,10 +602,10 @@ class ListingEngine(Engine):
         return Hit(
             rank=rank,
             id=fields["id"],
-            title=fields.get("title", ""),
-            source=fields.get("source", ""),
+            title=present(fields.get("title")),
+            source=present(fields.get("source")),
             date=format_date(fields.get("date")),
-            url=fields.get("url", ""),
+            url=present(fields.get("url")),
             score=None if score is None else round(score, 4),
             title_html="",
             snippet_html="",
@@ -809,7 +809,7 @@ def _check_pages(
             if hit.id not in matches:
                 add("extra", f"size {size} page {page}: {hit.id!r} is not a match")
             elif doc is not None and (
-                hit.source != doc.source or hit.date != format_date(doc.date)
+                hit.source != present(doc.source) or hit.date != format_date(doc.date)
             ):
                 add(
                     "hit-fields",

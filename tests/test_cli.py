@@ -431,36 +431,39 @@ def test_an_empty_query_lists_the_newest_articles_under_the_filters(run_cli, fak
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "parameter"),
     [
-        (["a" * 1001], "query too long: 1,001 characters (the limit is 1,000)"),
+        (["a" * 1001], "query too long: 1,001 characters (the limit is 1,000)", "q"),
         # The query language's own messages: only what they must mention.
-        (['"Sadr protests'], "quote"),
-        (["(Sadr OR Sairun"], "parenthes"),
-        (["Sadr)"], "parenthes"),
-        (["OR"], "OR"),
-        (["-"], "-"),
-        (["Sadr", "--from", "2020-13-01"], "from: '2020-13-01' is not a real date"),
-        (["Sadr", "--to", "yesterday"], "to must be a date like"),
-        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018-01-01) is after to (2017-12-31)"),
-        (["Sadr", "--page", "0"], "page must be between 1 and 10,000, not 0"),
-        (["Sadr", "--page", "abc"], "page must be a whole number, not 'abc'"),
-        (["Sadr", "--page", "999"], "page 999 is past the last page of results"),
-        (["Sadr", "--limit", "500"], "size must be between 1 and 100, not 500"),
-        (["Sadr", "--limit", "0"], "size must be between 1 and 100, not 0"),
-        (["Sadr", "--sort", "bogus"], "sort must be one of relevance, newest, oldest, not 'bogus'"),
-        (["Sadr", "--source", "nowhere"], "unknown source 'nowhere'; this index has: "),
+        (['"Sadr protests'], "quote", "q"),
+        (["(Sadr OR Sairun"], "parenthes", "q"),
+        (["Sadr)"], "parenthes", "q"),
+        (["OR"], "OR", "q"),
+        (["-"], "-", "q"),
+        (["Sadr", "--from", "2020-13-01"], "from: '2020-13-01' is not a real date", "from"),
+        (["Sadr", "--to", "yesterday"], "to must be a date like", "to"),
+        (["Sadr", "--from", "2018", "--to", "2017"], "from (2018-01-01) is after to", "to"),
+        (["Sadr", "--page", "0"], "page must be between 1 and 10,000, not 0", "page"),
+        (["Sadr", "--page", "abc"], "page must be a whole number, not 'abc'", "page"),
+        (["Sadr", "--page", "999"], "page 999 is past the last page of results", "page"),
+        (["Sadr", "--limit", "500"], "size must be between 1 and 100, not 500", "size"),
+        (["Sadr", "--limit", "0"], "size must be between 1 and 100, not 0", "size"),
+        (["Sadr", "--sort", "bogus"], "sort must be one of relevance, newest, oldest", "sort"),
+        (["Sadr", "--source", "nowhere"], "unknown source 'nowhere'; this index has: ", "source"),
     ],
 )
 def test_query_bad_input_exits_2_with_one_line_and_the_json_error(
-    run_cli, fakes_index, args, message
+    run_cli, fakes_index, args, message, parameter
 ):
     result = run_cli("query", "--json", "--index", fakes_index, *args)
 
     assert result.returncode == 2
     error = error_line(result.stderr)
     assert message in error
-    assert json.loads(result.stdout) == {"ok": False, "error": error, "status": 400}
+    body = json.loads(result.stdout)
+    assert body == {**body, "ok": False, "error": error, "status": 400, "parameter": parameter}
+    assert body["code"] in ("invalid_query", "invalid_parameter", "past_last_page")
+    assert (body["code"] == "invalid_query") == (parameter == "q")
 
 
 @pytest.mark.parametrize("args", [["OR"], ["Sadr", "--sort", "bogus"]], ids=["query", "parameter"])
@@ -504,7 +507,13 @@ def test_missing_index_with_json_prints_the_error_object(run_cli, tmp_path):
     result = run_cli("query", "--json", "--index", tmp_path, "Sadr")
     assert result.returncode == 2
     error = error_line(result.stderr)
-    assert json.loads(result.stdout) == {"ok": False, "error": error, "status": 503}
+    assert json.loads(result.stdout) == {
+        "ok": False,
+        "error": error,
+        "status": 503,
+        "code": "index_unavailable",
+        "parameter": None,
+    }
 
 
 def _garbage_segments(index_dir: Path) -> None:
@@ -622,7 +631,8 @@ def test_info_json(run_cli, fakes_index, fakes_facts):
     assert info["size_bytes"] == sum(p.stat().st_size for p in fakes_index.iterdir() if p.is_file())
     assert info["sources"] == fakes_facts["sources"]
     assert list(info["sources"].values()) == sorted(info["sources"].values(), reverse=True)
-    assert (info["date_from"], info["date_to"]) == (fakes_facts["from"], fakes_facts["to"])
+    moments = (f"{fakes_facts['from']}T00:00:00Z", f"{fakes_facts['to']}T00:00:00Z")
+    assert (info["date_from"], info["date_to"]) == moments
     assert info["undated"] == fakes_facts["undated"]
     assert info["analyzer_version"] == meta["analyzer_version"]
     assert info["built_at"] == meta["built_at"]
@@ -706,3 +716,22 @@ def test_bytes_that_are_not_utf8_get_a_message_and_valid_json(seeds_index, args)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     error = json.loads(done.stdout.decode("utf-8"))
     assert error["ok"] is False and error["status"] == 400
+
+
+def test_name_prints_the_name_page_and_its_json(run_cli, fakes_index):
+    with Engine(fakes_index) as engine:
+        expected = engine.name_page("Hizballah").to_json()
+    result = run_cli("name", "--json", "--index", fakes_index, "Hizballah")
+    assert result.returncode == 0 and json.loads(result.stdout) == expected
+    text = run_cli("name", "--index", fakes_index, "Hizballah").stdout
+    first = expected["spellings"][0]
+    assert text.startswith(f"Hizballah: {expected['total']:,} articles in ")
+    assert f"  {first['spelling']}: {first['total']:,}\n" in text
+    assert "written with it: " + expected["company"][0]["name"] in text
+    assert f"id: {expected['newest'][0]['id']}" in text
+
+
+def test_name_refuses_more_than_one_word(run_cli, fakes_index):
+    result = run_cli("name", "--json", "--index", fakes_index, "Assad regime")
+    assert result.returncode == 2 and "one word" in error_line(result.stderr)
+    assert json.loads(result.stdout)["parameter"] == "name"

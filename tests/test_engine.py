@@ -241,7 +241,7 @@ def test_response_json_shape(engine):
     data = search(engine, "Sayirun").to_json()
     assert set(data) == {
         *("ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings", "sources"),
-        *("suggestion", "fewer_words", "without_filters", "timeline"),
+        *("suggestion", "fewer_words", "without_filters", "timeline", "next_url", "prev_url"),
     }
     assert data["query"] == {
         "q": "Sayirun",
@@ -256,7 +256,7 @@ def test_response_json_shape(engine):
     }
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}
-    assert hit["date"] == "2019-01-01"
+    assert hit["date"] == "2019-01-01T00:00:00Z"
 
 
 def test_source_counts_cover_every_match_whatever_source_is_chosen(engine):
@@ -373,7 +373,7 @@ def test_article_marks_the_words_as_typed_under_exact_spelling_only(engine):
 def test_article_without_a_query_marks_nothing(engine):
     article = engine.article("k2")
     assert article.paragraphs_html == ["Output rose again in Kirkuk and elsewhere."]
-    assert article.matched == [] and article.date == "2017-01-01"
+    assert article.matched == [] and article.date == "2017-01-01T00:00:00Z"
 
 
 def test_unknown_article_is_not_found(engine):
@@ -437,7 +437,8 @@ def test_info(engine):
     info = engine.info()
     assert info.documents == len(ARTICLES) + len(PAGING)
     assert info.sources["Reuters"] == 8
-    assert (info.date_from, info.date_to, info.undated) == ("2010-01-01", "2020-01-15", 1)
+    dates = ("2010-01-01T00:00:00Z", "2020-01-15T00:00:00Z")
+    assert (info.date_from, info.date_to, info.undated) == (*dates, 1)
 
 
 # On real text: fakes.jsonl, 793 articles from 15 outlets with their own house spellings. ------

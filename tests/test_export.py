@@ -167,4 +167,6 @@ def test_show_prints_one_article_with_its_matches_marked(run_cli, tmp_path):
         "ok": False,
         "error": "no article has the id 'nope'",
         "status": 404,
+        "code": "not_found",
+        "parameter": None,
     }

@@ -2,7 +2,8 @@
 
 Every page is rendered from the JSON its twin serves (``/search`` from ``/api/search``,
 ``/articles/{id}`` from ``/api/articles/{id}``, ``/`` from ``/api/info``), and every error has
-one shape: ``{"ok": false, "error": "...", "status": N}`` for JSON, a readable page for HTML.
+one shape: ``{"ok": false, "error": "...", "status": N, "code": "...", "parameter": ...}`` for
+JSON, a readable page for HTML.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ from starlette.templating import Jinja2Templates
 from search import Engine, SearchResponse, store
 from search.budget import DEFAULT_SECONDS, ENV_BUDGET
 from search.engine import Export
-from search.errors import PastLastPage, QueryError, SearchError
+from search.errors import PastLastPage, QueryError, SearchError, error_json
 from search.export import FORMATS
 from search.export import lines as export_lines
-from search.request import parse_flag, spellings_off
-from search.response import Article, SpellingTable
+from search.request import default_sort, parse_flag, spellings_off
+from search.response import Article, NamePage, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
 from web.openapi import openapi_spec
@@ -57,6 +58,7 @@ templates.env.globals.update(
     search_url=views.search_url,
     toggle_source_url=views.toggle_source_url,
     article_url=views.article_url,
+    name_url=views.name_url,
     export_url=views.export_url,
     spellings_url=views.spellings_url,
     toggle_spelling_url=views.toggle_spelling_url,
@@ -69,9 +71,12 @@ templates.env.globals.update(
     timeline_bars=views.timeline_bars,
     chart_size=(views.CHART_WIDTH, views.CHART_HEIGHT),
     also_matched=views.also_matched,
-    default_sort=views.default_sort,
+    default_sort=default_sort,
 )
 templates.env.filters.update(human_date=views.human_date, web_url=views.web_url)
+
+#: The error ``code`` of an HTTP error raised by routing rather than by a search.
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 STATUS_TITLES = {
     400: "That search cannot be run",
@@ -196,6 +201,27 @@ async def api_spellings(request: Request) -> Response:
     return JSONResponse((await _spellings(request)).to_json())
 
 
+async def _name(request: Request) -> NamePage:
+    check_params(request.query_params, {})
+    name = request.path_params["name"]
+    return await _run(request, lambda engine: engine.name_page(name))
+
+
+async def name_page(request: Request) -> Response:
+    page = await _name(request)
+    context = {
+        "n": page.to_json(),
+        "q": page.name,
+        "exact": False,
+        "json_url": views.name_url(page.name, api=True),
+    }
+    return templates.TemplateResponse(request, "names.html", context)
+
+
+async def api_name(request: Request) -> Response:
+    return JSONResponse((await _name(request)).to_json())
+
+
 async def article_page(request: Request) -> Response:
     article = await _article(request)
     context = {
@@ -286,10 +312,15 @@ async def openapi(request: Request) -> Response:
 
 
 def _error(
-    request: Request, status: int, message: str, last_page_url: str | None = None
+    request: Request,
+    status: int,
+    message: str,
+    code: str,
+    parameter: str | None = None,
+    last_page_url: str | None = None,
 ) -> Response:
     if _wants_json(request):
-        return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+        return JSONResponse(error_json(message, status, code, parameter), status_code=status)
     context = {
         "status": status,
         "title": STATUS_TITLES.get(status, "Error"),
@@ -318,13 +349,15 @@ async def search_error(request: Request, exc: Exception) -> Response:
         if exc.last > 1:
             params.append(("page", str(exc.last)))
         last_page_url = f"/search?{urlencode(params)}" if params else "/search"
-    return _error(request, exc.status, exc.message, last_page_url)
+    return _error(request, exc.status, exc.message, exc.code, exc.parameter, last_page_url)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: f"nothing is at {request.url.path}", 405: "only GET and HEAD are allowed"}
-    response = _error(request, exc.status_code, messages.get(exc.status_code, exc.detail))
+    message = messages.get(exc.status_code, exc.detail)
+    code = HTTP_CODES.get(exc.status_code, "bad_request")
+    response = _error(request, exc.status_code, message, code)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -332,7 +365,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("error serving %s", request.url.path, exc_info=exc)
-    return _error(request, 500, "internal error: the problem was logged on the server")
+    message = "internal error: the problem was logged on the server"
+    return _error(request, 500, message, "internal_error")
 
 
 # The application --------------------------------------------------------------------------------
@@ -362,6 +396,8 @@ def create_app(
             Route("/search.atom", conditional(feed), name="feed"),
             Route("/spellings", conditional(spellings_page), name="spellings"),
             Route("/api/spellings", conditional(api_spellings), name="api_spellings"),
+            Route("/names/{name}", conditional(name_page), name="name"),
+            Route("/api/names/{name}", conditional(api_name), name="api_name"),
             Route("/articles/{article_id:path}", conditional(article_page), name="article"),
             Route("/api/search", conditional(api_search), name="api_search"),
             Route("/api/articles/{article_id:path}", conditional(api_article), name="api_article"),

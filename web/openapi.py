@@ -51,20 +51,58 @@ _STR = {"type": "string"}
 _INT = {"type": "integer"}
 _BOOL = {"type": "boolean"}
 _NULLABLE_STR = {"type": ["string", "null"]}
+#: Every moment a response gives (an article's date, the index's dates): UTC, to the second.
+_MOMENT = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+    "description": "ISO 8601 in UTC, to the second (2018-05-14T00:00:00Z); null when undated",
+}
+#: The error codes a response may carry.
+ERROR_CODES = [
+    "invalid_query",
+    "invalid_parameter",
+    "unknown_parameter",
+    "past_last_page",
+    "too_costly",
+    "not_found",
+    "method_not_allowed",
+    "index_unavailable",
+    "internal_error",
+]
 _ALTERNATIVE = _object({"q": _STR, "total": _INT})
+#: One spelling: how many articles write it, per source ("" for none) and per period.
+_SPELLING_ROW = _object(
+    {
+        "spelling": _STR,
+        "total": _INT,
+        "by_source": {"type": "object", "additionalProperties": _INT},
+        "by_period": {"type": "object", "additionalProperties": _INT},
+        "undated": _INT,
+    }
+)
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": _object(
-        {"ok": {"const": False}, "error": _STR, "status": {"type": "integer", "minimum": 400}}
+        {
+            "ok": {"const": False},
+            "error": {**_STR, "description": "a one-line message for a person"},
+            "status": {"type": "integer", "minimum": 400},
+            "code": {"type": "string", "enum": ERROR_CODES, "description": "for programs"},
+            "parameter": {
+                **_NULLABLE_STR,
+                "description": "the parameter at fault (q for the query text), or null",
+            },
+        }
     ),
     "Hit": _object(
         {
             "rank": _INT,
             "id": _STR,
-            "title": _STR,
-            "source": _STR,
-            "date": {**_NULLABLE_STR, "description": "ISO 8601; the day alone at midnight"},
-            "url": _STR,
+            "title": _NULLABLE_STR,
+            "source": _NULLABLE_STR,
+            "date": _MOMENT,
+            "url": _NULLABLE_STR,
             "score": {"type": ["number", "null"], "description": "null when sorted by date"},
             "title_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
             "snippet_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
@@ -95,6 +133,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "page": _INT,
             "pages": _INT,
             "took_ms": {"type": "number"},
+            "next_url": {
+                **_NULLABLE_STR,
+                "description": "the JSON API's address of the next page; null on the last",
+            },
+            "prev_url": {
+                **_NULLABLE_STR,
+                "description": "the JSON API's address of the page before; null on the first",
+            },
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "spellings": {
                 "type": "object",
@@ -145,17 +191,38 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "periods": {"type": "array", "items": _STR},
             "rows": {
                 "type": "array",
-                "items": _object(
-                    {
-                        "spelling": _STR,
-                        "total": _INT,
-                        "by_source": {"type": "object", "additionalProperties": _INT},
-                        "by_period": {"type": "object", "additionalProperties": _INT},
-                        "undated": _INT,
-                    }
-                ),
+                "items": _SPELLING_ROW,
                 "description": "each spelling the matches write, the most written first",
             },
+        }
+    ),
+    "NamePage": _object(
+        {
+            "ok": {"const": True},
+            "name": {**_STR, "description": "the name as asked for"},
+            "total": {**_INT, "description": "articles writing it, in any spelling"},
+            "search_url": {**_STR, "description": "the JSON API's search for the name"},
+            "sources": {
+                "type": "array",
+                "items": _STR,
+                "description": 'those articles\' sources, most articles first ("" for none)',
+            },
+            "years": {
+                "type": "array",
+                "items": _STR,
+                "description": "every year from the first dated article to the last",
+            },
+            "spellings": {
+                "type": "array",
+                "items": _SPELLING_ROW,
+                "description": "each spelling the archive writes, the most written first",
+            },
+            "company": {
+                "type": "array",
+                "items": _object({"name": _STR, "total": _INT}),
+                "description": "the names written in the most of these articles, with how many",
+            },
+            "newest": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         }
     ),
     "Timeline": _object(
@@ -187,10 +254,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         {
             "ok": {"const": True},
             "id": _STR,
-            "title": _STR,
-            "source": _STR,
-            "date": _NULLABLE_STR,
-            "url": _STR,
+            "title": _NULLABLE_STR,
+            "source": _NULLABLE_STR,
+            "date": _MOMENT,
+            "url": _NULLABLE_STR,
             "body": _STR,
             "q": _STR,
             "exact": _BOOL,
@@ -207,12 +274,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "size_bytes": _INT,
             "segments": _INT,
             "sources": {"type": "object", "additionalProperties": _INT},
-            "date_from": _NULLABLE_STR,
-            "date_to": _NULLABLE_STR,
+            "date_from": _MOMENT,
+            "date_to": _MOMENT,
             "undated": _INT,
-            "analyzer_version": _STR,
-            "built_at": _STR,
-            "updated_at": _STR,
+            "analyzer_version": _NULLABLE_STR,
+            "built_at": _MOMENT,
+            "updated_at": _MOMENT,
         }
     ),
     "Health": _object({"ok": {"const": True}, "status": _INT, "documents": _INT}),
@@ -240,6 +307,15 @@ def openapi_spec() -> dict[str, Any]:
         {"name": "id", "in": "path", "required": True, "schema": _STR},
         *_params(ARTICLE_PARAMS),
     ]
+    name_params = [
+        {
+            "name": "name",
+            "in": "path",
+            "required": True,
+            "description": "one word, in any of its spellings",
+            "schema": _STR,
+        }
+    ]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -248,7 +324,7 @@ def openapi_spec() -> dict[str, Any]:
             "description": (
                 "Full-text search over a news archive that finds every spelling of a name. "
                 "Every HTML page has a JSON twin built from the same data; every error is "
-                '{"ok": false, "error": "...", "status": N}.'
+                '{"ok": false, "error": "...", "status": N, "code": "...", "parameter": ...}.'
             ),
         },
         "paths": {
@@ -327,6 +403,20 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/names/{name}": {
+                "get": {
+                    "summary": (
+                        "A name: every spelling the archive writes with its count per outlet and "
+                        "per year, the names written with it most often, its newest articles"
+                    ),
+                    "parameters": name_params,
+                    "responses": {
+                        "200": _json("NamePage", "the name"),
+                        "400": _json("Error", "not one word, or a parameter was given"),
+                        "503": _UNAVAILABLE,
+                    },
+                }
+            },
             "/api/info": {
                 "get": {
                     "summary": "The archive: articles, sources, date range, size, versions",
@@ -373,6 +463,13 @@ def openapi_spec() -> dict[str, Any]:
                     "summary": "Spellings by outlet and over time (JSON twin: /api/spellings)",
                     "parameters": _params(FILTER_PARAMS),
                     "responses": {"200": _html("the tables"), "400": _html("the reason")},
+                }
+            },
+            "/names/{name}": {
+                "get": {
+                    "summary": "Name page (JSON twin: /api/names/{name})",
+                    "parameters": name_params,
+                    "responses": {"200": _html("the name"), "400": _html("the reason")},
                 }
             },
             "/articles/{id}": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.datastructures import QueryParams
 
 from search import SearchRequest
-from search.errors import QueryError
+from search.errors import UnknownParameter
 
 #: The parameters /search and /api/search take, with what each means (the API description and
 #: the README are checked against this).
@@ -44,9 +44,9 @@ def check_params(params: QueryParams, known: dict[str, str]) -> None:
     for name in params:
         if name not in known:
             takes = f"use {', '.join(known)}" if known else "this address takes none"
-            raise QueryError(f"unknown parameter {name!r}; {takes}")
+            raise UnknownParameter(f"unknown parameter {name!r}; {takes}", name)
         if name not in REPEATABLE and len(params.getlist(name)) > 1:
-            raise QueryError(f"parameter {name!r} is given more than once")
+            raise UnknownParameter(f"parameter {name!r} is given more than once", name)
 
 
 def search_request(params: QueryParams, known: dict[str, str] = SEARCH_PARAMS) -> SearchRequest:

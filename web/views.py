@@ -8,15 +8,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from search import IndexInfo
 from search.querybuild import query_tokens
-from search.request import DEFAULT_SIZE
+from search.request import echo_params
 from search.rules.arabic_script import is_arabic
 
 _UNSET = object()
-
-
-def default_sort(q: str) -> str:
-    """The order a search gets when none is asked for."""
-    return "relevance" if q.strip() else "newest"
 
 
 def search_url(
@@ -34,25 +29,13 @@ def search_url(
     Defaults are left out, so links stay short and equal searches get equal URLs; any change
     but ``page`` goes back to the first page.
     """
-    text = str(query.get("q") or "") if q is _UNSET else str(q)
-    pairs: list[tuple[str, object]] = []
-    if text:
-        pairs.append(("q", text))
-    sort = query.get("sort")
-    if sort and sort != default_sort(text):
-        pairs.append(("sort", sort))
-    if dates:
-        pairs += [(name, query[name]) for name in ("from", "to") if query.get(name)]
-    chosen = query.get("source", []) if sources is _UNSET else sources
-    pairs += [("source", name) for name in chosen]  # type: ignore[attr-defined]
-    if query.get("size") not in (None, DEFAULT_SIZE):
-        pairs.append(("size", query["size"]))
-    if query.get("exact") if exact is _UNSET else exact:
-        pairs.append(("exact", 1))
-    off = query.get("without", []) if without is _UNSET else without
-    pairs += [("without", spelling) for spelling in off]  # type: ignore[attr-defined]
-    if page != 1:
-        pairs.append(("page", page))
+    changed = dict(query)
+    for name, value in (("q", q), ("source", sources), ("exact", exact), ("without", without)):
+        if value is not _UNSET:
+            changed[name] = value
+    if not dates:
+        changed["from"] = changed["to"] = None
+    pairs = echo_params(changed, page)
     return "/search?" + urlencode(pairs) if pairs else "/search"
 
 
@@ -153,6 +136,11 @@ def toggle_source_url(query: dict[str, object], name: str) -> str:
     else:
         chosen.append(name)
     return search_url(query, sources=chosen)
+
+
+def name_url(name: str, api: bool = False) -> str:
+    """A name's page (``/names/Hizballah``), or its JSON twin."""
+    return f"{'/api' if api else ''}/names/{quote(name, safe='')}"
 
 
 def article_path(article_id: str, api: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -72,7 +73,8 @@ def test_api_info_takes_no_parameters(fakes_client):
 def test_api_info_is_the_home_pages_twin_without_server_paths(fakes_client):
     info = fakes_client.get("/api/info").json()
     assert info["ok"] is True and info["documents"] == 793
-    assert info["date_from"] == "2011-02-02" and info["date_to"] == "2018-07-18"
+    assert info["date_from"] == "2011-02-02T00:00:00Z"
+    assert info["date_to"] == "2018-07-18T00:00:00Z"
     assert "path" not in info and "paths" not in info
 
 
@@ -304,6 +306,8 @@ def test_unknown_article_is_404(fakes_client, path):
             "ok": False,
             "error": "no article has the id 'nope'",
             "status": 404,
+            "code": "not_found",
+            "parameter": None,
         }
     else:
         assert "No article has the id 'nope'." in plain(response.text)
@@ -312,34 +316,38 @@ def test_unknown_article_is_404(fakes_client, path):
 # Errors -----------------------------------------------------------------------------------------
 
 BAD = [
-    ({"q": '"Sadr'}, "unbalanced quotes"),
-    ({"q": "x" * 1001}, "query too long"),
-    ({"q": "Sadr", "page": "0"}, "page must be between 1 and 10,000"),
-    ({"q": "Sadr", "page": "999"}, "past the last page"),
-    ({"q": "Sadr", "size": "101"}, "size must be between 1 and 100"),
-    ({"q": "Sadr", "size": "ten"}, "size must be a whole number"),
-    ({"q": "Sadr", "sort": "best"}, "sort must be one of relevance, newest, oldest"),
-    ({"q": "Sadr", "from": "2020-13"}, "not a real date"),
-    ({"q": "Sadr", "to": "yesterday"}, "to must be a date like"),
-    ({"q": "Sadr", "from": "2018", "to": "2017"}, "is after to"),
-    ({"q": "Sadr", "source": "nowhere"}, "unknown source 'nowhere'"),
-    ({"q": "Sadr", "exact": "maybe"}, "exact must be 1, true, 0 or false, not 'maybe'"),
-    ({"q": "Sadr", "sise": "50"}, "unknown parameter 'sise'"),
-    ([("q", "Sadr"), ("q", "Sistani")], "parameter 'q' is given more than once"),
+    ({"q": '"Sadr'}, "unbalanced quotes", "invalid_query", "q"),
+    ({"q": "x" * 1001}, "query too long", "invalid_query", "q"),
+    ({"q": "Sadr", "page": "0"}, "page must be between 1 and 10,000", "invalid_parameter", "page"),
+    ({"q": "Sadr", "page": "999"}, "past the last page", "past_last_page", "page"),
+    ({"q": "Sadr", "size": "101"}, "size must be between 1 and 100", "invalid_parameter", "size"),
+    ({"q": "Sadr", "size": "ten"}, "size must be a whole number", "invalid_parameter", "size"),
+    ({"q": "Sadr", "sort": "best"}, "sort must be one of relevance", "invalid_parameter", "sort"),
+    ({"q": "Sadr", "from": "2020-13"}, "not a real date", "invalid_parameter", "from"),
+    ({"q": "Sadr", "to": "yesterday"}, "to must be a date like", "invalid_parameter", "to"),
+    ({"q": "Sadr", "from": "2018", "to": "2017"}, "is after to", "invalid_parameter", "to"),
+    ({"q": "Sadr", "source": "nowhere"}, "unknown source 'nowhere'", "invalid_parameter", "source"),
+    ({"q": "Sadr", "exact": "maybe"}, "exact must be 1, true", "invalid_parameter", "exact"),
+    ({"q": "Sadr", "without": "a b"}, "without takes one spelling", "invalid_parameter", "without"),
+    ({"q": "Sadr", "sise": "50"}, "unknown parameter 'sise'", "unknown_parameter", "sise"),
+    ([("q", "Sadr"), ("q", "Sistani")], "'q' is given more than once", "unknown_parameter", "q"),
 ]
 
 
-@pytest.mark.parametrize(("params", "message"), BAD)
-def test_bad_parameters_give_400_with_the_json_error_shape(fakes_client, params, message):
+@pytest.mark.parametrize(("params", "message", "code", "parameter"), BAD)
+def test_bad_parameters_give_400_with_the_json_error_shape(
+    fakes_client, params, message, code, parameter
+):
     response = fakes_client.get("/api/search", params=params)
     assert response.status_code == 400
     body = response.json()
-    assert set(body) == {"ok", "error", "status"}
+    assert set(body) == {"ok", "error", "status", "code", "parameter"}
     assert body["ok"] is False and body["status"] == 400 and message in body["error"]
+    assert (body["code"], body["parameter"]) == (code, parameter)
 
 
-@pytest.mark.parametrize(("params", "message"), BAD)
-def test_bad_parameters_give_a_readable_400_page(fakes_client, params, message):
+@pytest.mark.parametrize(("params", "message", "code", "parameter"), BAD)
+def test_bad_parameters_give_a_readable_400_page(fakes_client, params, message, code, parameter):
     response = fakes_client.get("/search", params=params)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
@@ -352,11 +360,14 @@ def test_unknown_paths_and_methods(fakes_client):
         "ok": False,
         "error": "nothing is at /api/nothing",
         "status": 404,
+        "code": "not_found",
+        "parameter": None,
     }
     page = fakes_client.get("/nothing")
     assert page.status_code == 404 and "Not found" in page.text
     post = fakes_client.post("/api/search", data={"q": "x"})
     assert post.status_code == 405 and post.json()["status"] == 405
+    assert post.json()["code"] == "method_not_allowed"
     assert fakes_client.head("/search?q=Aleppo").status_code == 200
 
 
@@ -372,6 +383,7 @@ def test_an_unexpected_error_is_a_500_without_a_traceback(fakes_index):
         response = client.get("/api/broken")
         assert response.status_code == 500
         assert response.json()["error"].startswith("internal error")
+        assert response.json()["code"] == "internal_error"
         page = client.get("/broken")
         assert page.status_code == 500
         assert "secret internals" not in page.text and "Traceback" not in page.text
@@ -457,3 +469,41 @@ def test_an_empty_index_answers_with_no_results(tmp_path):
         response = client.get("/api/search", params={"q": "Sadr"})
         assert response.status_code == 200 and response.json()["total"] == 0
         assert client.get("/", params={"q": "Sadr"}).status_code == 200
+
+
+# The JSON API's shape ---------------------------------------------------------------------------
+
+
+def test_following_next_url_walks_every_page_and_prev_url_walks_back(fakes_client):
+    first = fakes_client.get("/api/search", params={"q": "Syria", "size": 7}).json()
+    assert first["prev_url"] is None and first["pages"] > 2
+    seen, pages, body = [], [], first
+    while True:
+        seen += [hit["id"] for hit in body["hits"]]
+        pages.append(body)
+        if body["next_url"] is None:
+            break
+        assert body["next_url"].startswith("/api/search?")
+        body = fakes_client.get(body["next_url"]).json()
+    assert len(pages) == first["pages"] and len(seen) == len(set(seen)) == first["total"]
+    for before, after in itertools.pairwise(pages):
+        assert fakes_client.get(after["prev_url"]).json()["hits"] == before["hits"]
+    assert "size=7" in pages[-1]["prev_url"] and "q=Syria" in pages[-1]["prev_url"]
+
+
+def test_every_missing_value_is_null_and_every_moment_has_one_form(fakes_client, seeds_index):
+    moment = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
+    body = fakes_client.get("/api/search", params={"q": "", "size": 100}).json()
+    for hit in body["hits"]:
+        assert hit["date"] is None or moment.match(hit["date"]), hit["date"]
+        assert hit["url"] is None or hit["url"].startswith("http"), hit["url"]
+        assert hit["source"] is None or hit["source"], hit
+        assert hit["title"] is None or hit["title"], hit
+    info = fakes_client.get("/api/info").json()
+    for name in ("date_from", "date_to", "built_at", "updated_at"):
+        assert moment.match(info[name]), (name, info[name])
+    with TestClient(create_app(seeds_index)) as seeds:
+        hit = seeds.get("/api/search", params={"q": "Sayirun"}).json()["hits"][0]
+        assert (hit["source"], hit["url"], hit["date"]) == (None, None, None)
+        article = seeds.get(f"/api/articles/{hit['id']}").json()
+        assert (article["source"], article["url"], article["date"]) == (None, None, None)

@@ -212,6 +212,32 @@ def test_also_matched_leads_to_the_spellings_by_outlet(browser, fakes_server):
     assert browser.find_element(By.CSS_SELECTOR, "input[name=exact]").is_selected()
 
 
+def test_a_marked_name_leads_to_its_name_page(browser, fakes_server):
+    browser.get(fakes_server.url + "/")
+    search_from_the_box(browser, "Hizballah")
+    first = browser.find_element(By.CSS_SELECTOR, "section.results .matched a")
+    name = first.text
+    first.click()
+    wait(browser).until(ec.presence_of_element_located((By.ID, "name-heading")))
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    spellings = browser.find_elements(By.CSS_SELECTOR, "table[aria-labelledby=by-outlet] tbody tr")
+    assert len(spellings) >= 3  # Hezbollah, Hizballah, Hizbollah, ...
+    company = browser.find_elements(By.CSS_SELECTOR, "ul.company a")
+    assert len(company) >= 5
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.newest li")) == 10
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 1280
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = browser.get_window_size()
+    browser.set_window_size(1280, 1700)  # the whole page in the picture
+    try:
+        assert browser.save_screenshot(str(ARTIFACTS / "name-hezbollah.png"))
+    finally:
+        browser.set_window_size(size["width"], size["height"])
+    other = company[0].text
+    company[0].click()  # a name written with it: its own page
+    wait(browser).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), other))
+
+
 def test_the_pager_jumps_to_a_page_and_changes_the_page_size(browser, fakes_server):
     browser.get(fakes_server.url + "/search?q=Syria&sort=newest")
     box = browser.find_element(By.CSS_SELECTOR, "form[aria-label='Go to a page'] input[name=page]")

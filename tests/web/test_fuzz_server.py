@@ -75,7 +75,7 @@ def test_malformed_requests_get_the_json_error_shape(server, target, status):
     answer = fuzz.http_request(server.port, b"GET", target)
     assert answer.status == status
     body = json.loads(answer.body)
-    assert set(body) == {"ok", "error", "status"} and body["status"] == status
+    assert set(body) == {"ok", "error", "status", "code", "parameter"} and body["status"] == status
 
 
 def test_bytes_that_are_not_ascii_in_the_request_line_are_refused_by_uvicorn(server):

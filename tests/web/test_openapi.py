@@ -52,6 +52,8 @@ def _assert_fits(value, schema_name: str) -> None:
         ("/healthz", "Health"),
         ("/api/search?q=%22", "Error"),
         ("/api/articles/nope", "Error"),
+        ("/api/names/Hezbollah", "NamePage"),
+        ("/api/names/a%20b", "Error"),
     ],
 )
 def test_real_responses_have_exactly_the_described_properties(fakes_client, path, schema):
@@ -63,6 +65,14 @@ def test_real_responses_have_exactly_the_described_properties(fakes_client, path
             _assert_fits(hit, "Hit")
         described = SCHEMAS["SearchResponse"]["properties"]["query"]["properties"]
         assert set(body["query"]) == set(described)
+    if schema == "NamePage":
+        assert body["spellings"] and body["company"] and body["newest"]
+        for hit in body["newest"]:
+            _assert_fits(hit, "Hit")
+        row = SCHEMAS["NamePage"]["properties"]["spellings"]["items"]["properties"]
+        assert all(set(spelling) == set(row) for spelling in body["spellings"])
+        company = SCHEMAS["NamePage"]["properties"]["company"]["items"]["properties"]
+        assert all(set(entry) == set(company) for entry in body["company"])
 
 
 def test_an_article_has_exactly_the_described_properties(fakes_client):

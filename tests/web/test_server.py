@@ -42,6 +42,8 @@ def test_exact_spelling_only_over_http_is_what_the_cli_prints_with_exact(
         "ok": False,
         "error": "exact must be 1, true, 0 or false, not 'maybe'",
         "status": 400,
+        "code": "invalid_parameter",
+        "parameter": "exact",
     }
 
 
