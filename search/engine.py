@@ -522,11 +522,21 @@ class Engine:
     # Reading ----------------------------------------------------------------------------------
 
     def article(
-        self, article_id: str, q: str = "", exact: bool = False, without: tuple[str, ...] = ()
+        self,
+        article_id: str,
+        q: str = "",
+        exact: bool = False,
+        without: tuple[str, ...] = (),
+        *,
+        reached_from: SearchRequest | None = None,
     ) -> Article:
         """One article, with every word the query ``q`` matched marked (with ``exact``, as the
         search for the words as typed only matched them; ``without``, the spellings switched
-        off, unmarked)."""
+        off, unmarked); or, with ``reached_from``, as that search matched it (its filters, sort
+        and page echoed in the article's ``search``, for a way back to its results)."""
+        if reached_from is not None:
+            q, exact, without = reached_from.q, reached_from.exact, reached_from.without
+        search = reached_from or SearchRequest.from_params(q, exact=exact, without=without)
         builder = QueryBuilder(self._finder, exact=exact, without=frozenset(without))
         node = parse_query(q) if q.strip() else None
         if node is not None:
@@ -564,6 +574,7 @@ class Engine:
             q=q.strip(),
             exact=exact,
             without=list(without),
+            search=search.echo(),
             title_html=to_html(mark_all(title, title_spans)),
             paragraphs_html=paragraphs_html,
             matched=list(matched.values()),

@@ -256,6 +256,7 @@ class Article:
     q: str
     exact: bool  # the query's words were marked as typed only
     without: list[str]  # spellings switched off, not marked
+    search: dict[str, object]  # the search it was reached from, echoed (as a response's query)
     title_html: str
     paragraphs_html: list[str]
     matched: list[str]
@@ -272,6 +273,7 @@ class Article:
             "q": self.q,
             "exact": self.exact,
             "without": self.without,
+            "search": self.search,
             "title_html": self.title_html,
             "paragraphs_html": self.paragraphs_html,
             "matched": self.matched,

@@ -37,7 +37,7 @@ from search.engine import Export
 from search.errors import PastLastPage, QueryError, SearchError, error_json
 from search.export import FORMATS
 from search.export import lines as export_lines
-from search.request import default_sort, parse_flag, spellings_off
+from search.request import default_sort, parse_flag
 from search.response import Article, NamePage, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
@@ -161,12 +161,9 @@ async def _search(request: Request) -> SearchResponse:
 
 
 async def _article(request: Request) -> Article:
-    check_params(request.query_params, ARTICLE_PARAMS)
+    search = search_request(request.query_params, ARTICLE_PARAMS)
     article_id = request.path_params["article_id"]
-    q = request.query_params.get("q", "")
-    exact = parse_flag(request.query_params.get("exact"), "exact")
-    without = spellings_off(request.query_params.getlist("without"))
-    return await _run(request, lambda engine: engine.article(article_id, q, exact, without))
+    return await _run(request, lambda engine: engine.article(article_id, reached_from=search))
 
 
 async def search_page(request: Request) -> Response:

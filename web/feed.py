@@ -63,9 +63,7 @@ def atom(response: SearchResponse, base: str, self_path: str, fallback_updated: 
     _add(_add(feed, "author"), "name", "News Search")
     for hit in response.hits:
         entry = _add(feed, "entry")
-        article = base + views.article_url(
-            hit.id, q, bool(query.get("exact")), query.get("without") or []
-        )
+        article = base + views.article_url(hit.id, {**query, "page": None, "size": None})
         _add(entry, "id", base + views.article_path(hit.id))
         _add(entry, "title", hit.title or hit.id)
         _add(entry, "updated", rfc3339(hit.date) or updated)

@@ -262,6 +262,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "q": _STR,
             "exact": _BOOL,
             "without": {"type": "array", "items": _STR},
+            "search": {
+                "type": "object",
+                "description": "the search the article was reached from, echoed as a query",
+            },
             "title_html": _STR,
             "paragraphs_html": {"type": "array", "items": _STR},
             "matched": {"type": "array", "items": _STR},

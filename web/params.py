@@ -32,7 +32,13 @@ EXPORT_PARAMS = {k: v for k, v in SEARCH_PARAMS.items() if k not in ("page", "si
 #: filters.
 FILTER_PARAMS = {k: v for k, v in EXPORT_PARAMS.items() if k != "sort"}
 REPEATABLE = {"source", "without"}
+#: The parameters of an article page: the search it was reached from. Its words (q, exact,
+#: without) say what to mark; the rest is kept for the page's link back to those results.
 ARTICLE_PARAMS = {
+    **{
+        name: f"the search the article was reached from, kept for the way back: {meaning}"
+        for name, meaning in SEARCH_PARAMS.items()
+    },
     "q": "the query whose matches to mark",
     "exact": "1 or true: mark the query's words as typed only, as an exact search matched them",
     "without": "a spelling switched off in the search, not marked; repeat for several",

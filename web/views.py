@@ -147,14 +147,12 @@ def article_path(article_id: str, api: bool = False) -> str:
     return f"{'/api' if api else ''}/articles/{quote(article_id, safe='')}"
 
 
-def article_url(article_id: str, q: str = "", exact: bool = False, without: object = ()) -> str:
-    """An article's page, carrying the query (exact spelling only, if asked, and the spellings
-    switched off) so that its matches are marked there as the search matched them."""
+def article_url(article_id: str, query: dict[str, object] | None = None) -> str:
+    """An article's page, carrying the search echoed in a response (its words, exact spelling
+    only and the spellings switched off, so that its matches are marked there as the search
+    matched them; its filters, sort, page and size, for the way back to those results)."""
     path = article_path(article_id)
-    pairs: list[tuple[str, object]] = [("q", q)] if q else []
-    if exact:
-        pairs.append(("exact", 1))
-    pairs += [("without", s) for s in without] if q else []  # type: ignore[attr-defined]
+    pairs = echo_params(query, int(query.get("page") or 1)) if query else []  # type: ignore[call-overload]
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 

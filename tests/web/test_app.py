@@ -130,7 +130,7 @@ def test_results_show_source_date_title_link_and_snippet(fakes_client):
     data = fakes_client.get("/api/search", params={"q": "Aleppo", "size": "3"}).json()
     html = fakes_client.get("/search", params={"q": "Aleppo", "size": "3"}).text
     for hit in data["hits"]:
-        href = f"/articles/{hit['id']}?q=Aleppo"
+        href = f"/articles/{hit['id']}?q=Aleppo&amp;size=3"
         assert f'href="{href}"' in html
         assert hit["source"] in html
     assert re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)', html) == [
@@ -206,10 +206,10 @@ def test_the_exact_box_is_on_every_page_and_kept_through_the_links(fakes_client)
     assert "/search?q=Hezbollah&size=5" in page.links()  # every spelling again
     assert page.find("a", rel="next")[0]["href"] == "/search?q=Hezbollah&size=5&exact=1&page=2"
     article_links = [h for h in page.links() if h.startswith("/articles/")]
-    assert article_links and all(h.endswith("?q=Hezbollah&exact=1") for h in article_links)
+    assert article_links and all(h.endswith("?q=Hezbollah&size=5&exact=1") for h in article_links)
     article = fakes_client.get(article_links[0]).text
     assert "checked" in Page(article).find("input", id="exact")[0]
-    assert 'href="/search?q=Hezbollah&amp;exact=1"' in article
+    assert 'href="/search?q=Hezbollah&amp;size=5&amp;exact=1"' in article
     assert set(re.findall(r"<mark>(.*?)</mark>", article)) == {"Hezbollah"}
     twin = Page(article).find("link", rel="alternate", type="application/json")[0]["href"]
     assert fakes_client.get(twin).json()["exact"] is True
@@ -507,3 +507,32 @@ def test_every_missing_value_is_null_and_every_moment_has_one_form(fakes_client,
         assert (hit["source"], hit["url"], hit["date"]) == (None, None, None)
         article = seeds.get(f"/api/articles/{hit['id']}").json()
         assert (article["source"], article["url"], article["date"]) == (None, None, None)
+
+
+def test_an_article_reached_from_results_links_back_to_the_same_page_with_every_filter(
+    fakes_client,
+):
+    params = {"q": "Syria", "sort": "oldest", "from": "2016", "to": "2017-06", "size": "5"}
+    params |= {"page": "2", "source": "alalam"}
+    results = fakes_client.get("/search", params=params)
+    links = [h for h in Page(results.text).links() if h.startswith("/articles/")]
+    assert len(links) == 5
+    article = fakes_client.get(links[0])
+    assert article.status_code == 200
+    back = Page(article.text).find("nav", **{"aria-label": "Back"})
+    assert back
+    expected = (
+        "/search?q=Syria&amp;sort=oldest&amp;from=2016-01-01&amp;to=2017-06-30&amp;source=alalam"
+        "&amp;size=5&amp;page=2"
+    )
+    assert f'href="{expected}"' in article.text
+    again = fakes_client.get(expected.replace("&amp;", "&"))
+    assert [h for h in Page(again.text).links() if h.startswith("/articles/")] == links
+    twin = fakes_client.get("/api" + links[0]).json()
+    assert twin["search"] == fakes_client.get("/api/search", params=params).json()["query"]
+
+
+def test_an_article_page_refuses_a_bad_search_parameter(fakes_client):
+    hit = fakes_client.get("/api/search", params={"q": "Syria"}).json()["hits"][0]
+    response = fakes_client.get(f"/api/articles/{hit['id']}", params={"page": "0"})
+    assert response.status_code == 400 and response.json()["parameter"] == "page"

@@ -42,7 +42,7 @@ def test_toggling_a_source_adds_or_removes_it_and_goes_back_to_page_one():
 
 
 def test_article_url_escapes_the_id_and_carries_the_query():
-    assert article_url("a/b c?", "Sadr & co") == "/articles/a%2Fb%20c%3F?q=Sadr+%26+co"
+    assert article_url("a/b c?", {"q": "Sadr & co"}) == "/articles/a%2Fb%20c%3F?q=Sadr+%26+co"
     assert article_url("x1") == "/articles/x1"
 
 
@@ -93,5 +93,11 @@ def test_links_keep_exact_spelling_only():
     assert search_url(query(exact=True), exact=False) == "/search?q=Sadr"
     assert search_url(query(exact=False)) == "/search?q=Sadr"
     assert toggle_source_url(query(exact=True), "AP") == "/search?q=Sadr&source=AP&exact=1"
-    assert article_url("x1", "Sadr", exact=True) == "/articles/x1?q=Sadr&exact=1"
-    assert article_url("x1", "Sadr", exact=False) == "/articles/x1?q=Sadr"
+    assert article_url("x1", {"q": "Sadr", "exact": True}) == "/articles/x1?q=Sadr&exact=1"
+    assert article_url("x1", {"q": "Sadr", "exact": False}) == "/articles/x1?q=Sadr"
+    every = {"q": "Sadr", "sort": "newest", "from": "2018-01-01", "to": "2018-12-31"}
+    every |= {"source": ["AP"], "size": 25, "page": 3, "without": ["sairun"]}
+    assert article_url("x1", every) == (
+        "/articles/x1?q=Sadr&sort=newest&from=2018-01-01&to=2018-12-31&source=AP&size=25"
+        "&without=sairun&page=3"
+    )
