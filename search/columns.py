@@ -91,10 +91,20 @@ class Columns:
         return dict(Counter(map(self.source.__getitem__, docs)))
 
     def timeline(self, docs: Iterable[int]) -> Timeline | None:
-        """How many of ``docs`` are dated in each year or month (None: none is dated)."""
-        months = Counter(map(self.month.__getitem__, docs))
-        undated = months.pop(0, 0)
-        return Timeline.of(dict(months), undated)
+        """How many of ``docs`` are dated in each year or month, in all and by source (None:
+        none is dated)."""
+        month, source = self.month, self.source
+        pairs = Counter((month[n], source[n]) for n in docs)
+        months: Counter[int] = Counter()
+        sources: dict[str, Counter[int]] = {}
+        undated = 0
+        for (m, name), n in pairs.items():
+            if not m:
+                undated += n
+                continue
+            months[m] += n
+            sources.setdefault(name, Counter())[m] += n
+        return Timeline.of(dict(months), undated, sources)
 
     def periods(self, docs: Iterable[int], unit: str) -> Counter[str]:
         """How many of ``docs`` are dated in each year ("2016") or month ("2016-03")."""

@@ -5,7 +5,7 @@ Templates render from the same objects, so the three front ends cannot drift apa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -176,38 +176,73 @@ class SpellingTable:
 MONTHS_UP_TO_YEARS = 3
 
 
+#: The sources a timeline is split by: those with the most dated matches (the rest as one).
+SPLIT_SOURCES = 5
+
+
 @dataclass(frozen=True)
 class Timeline:
     """How many matches are dated in each year, or each month, every period from the first to
-    the last included (so that a gap shows as a gap), and how many are undated."""
+    the last included (so that a gap shows as a gap), and how many are undated; the same counts
+    split by source: the sources with the most dated matches, each with its count per period,
+    and the other sources' (and the unnamed) together."""
 
     unit: str  # "year" or "month"
     periods: list[tuple[str, int]]  # ("2016", 12) or ("2016-03", 4), in order
     undated: int
+    by_source: list[tuple[str, list[int]]] = field(default_factory=list)  # counts per period
+    other_sources: list[int] | None = None  # the rest, per period; None when there is no rest
 
     @classmethod
-    def of(cls, months: dict[int, int], undated: int) -> Timeline | None:
-        """From match counts per month (``year * 100 + month``); None when nothing is dated."""
+    def of(
+        cls, months: dict[int, int], undated: int, sources: dict[str, dict[int, int]] | None = None
+    ) -> Timeline | None:
+        """From match counts per month (``year * 100 + month``), and optionally per source and
+        month (the same counts, split); None when nothing is dated."""
         if not months:
             return None
         first, last = min(months) // 100, max(months) // 100
         if last - first < MONTHS_UP_TO_YEARS:
-            periods = [
-                (f"{y}-{m:02d}", months.get(y * 100 + m, 0))
+            unit = "month"
+            labels = [
+                f"{y}-{m:02d}"
                 for y in range(first, last + 1)
                 for m in range(1, 13)
                 if min(months) <= y * 100 + m <= max(months)
             ]
-            return cls("month", periods, undated)
-        years: dict[int, int] = {}
-        for month, n in months.items():
-            years[month // 100] = years.get(month // 100, 0) + n
-        return cls("year", [(str(y), years.get(y, 0)) for y in range(first, last + 1)], undated)
+        else:
+            unit = "year"
+            labels = [str(y) for y in range(first, last + 1)]
+        where = {label: i for i, label in enumerate(labels)}
+
+        def series(counts: dict[int, int]) -> list[int]:
+            found = [0] * len(labels)
+            for month, n in counts.items():
+                label = (
+                    f"{month // 100}-{month % 100:02d}" if unit == "month" else str(month // 100)
+                )
+                found[where[label]] += n
+            return found
+
+        total = series(months)
+        split = sorted(
+            (sources or {}).items(), key=lambda kv: (-sum(kv[1].values()), kv[0] == "", kv[0])
+        )
+        named = [(name, series(counts)) for name, counts in split if name][:SPLIT_SOURCES]
+        rest = [sum(column) for column in zip(*(c for _, c in named), strict=True)] if named else []
+        other = [t - r for t, r in zip(total, rest, strict=True)] if named else None
+        return cls(
+            unit,
+            list(zip(labels, total, strict=True)),
+            undated,
+            named,
+            other if other and any(other) else None,
+        )
 
     def by_year(self) -> Timeline:
-        """The same counts by year."""
+        """The same counts by year (the split left out)."""
         if self.unit == "year":
-            return self
+            return replace(self, by_source=[], other_sources=None)
         years: dict[str, int] = {}
         for period, n in self.periods:
             years[period[:4]] = years.get(period[:4], 0) + n
@@ -218,6 +253,8 @@ class Timeline:
             "unit": self.unit,
             "periods": [{"period": p, "count": n} for p, n in self.periods],
             "undated": self.undated,
+            "by_source": [{"source": name, "counts": counts} for name, counts in self.by_source],
+            "other_sources": self.other_sources,
         }
 
 

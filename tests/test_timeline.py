@@ -67,3 +67,41 @@ def test_the_timeline_counts_the_matches_under_every_filter(fakes, q, params):
             years[m // 100] += n
         assert {int(p): n for p, n in counted.items() if n} == dict(years)
     assert sum(counted.values()) + timeline.undated == len(matches)
+    # Split by source: each of the sources with the most dated matches, and the rest together.
+    dated = [doc for doc in matches if doc.date]
+    per_source = Counter(doc.source for doc in dated)
+    named = [name for name, _ in timeline.by_source]
+    assert len(named) == min(5, len([s for s in per_source if s]))
+    assert [per_source[name] for name in named] == sorted(
+        (per_source[name] for name in named), reverse=True
+    )
+    assert all(
+        per_source[name] >= n
+        for name in named
+        for s, n in per_source.items()
+        if s and s not in named
+    )
+
+    def label(doc):
+        d = doc.date
+        return f"{d.year}-{d.month:02d}" if timeline.unit == "month" else str(d.year)
+
+    order = [period for period, _ in timeline.periods]
+    for name, counts in timeline.by_source:
+        by_period = Counter(label(doc) for doc in dated if doc.source == name)
+        assert counts == [by_period[period] for period in order]
+    rest = Counter(label(doc) for doc in dated if doc.source not in named)
+    expected_rest = [rest[period] for period in order] if any(rest.values()) else None
+    assert timeline.other_sources == expected_rest
+
+
+def test_a_split_sums_to_the_total_of_each_period():
+    months = {201601: 3, 201602: 2}
+    sources = {"AP": {201601: 2}, "Reuters": {201601: 1, 201602: 1}, "": {201602: 1}}
+    timeline = Timeline.of(months, 0, sources)
+    assert timeline.by_source == [("AP", [2, 0]), ("Reuters", [1, 1])]
+    assert timeline.other_sources == [0, 1]  # the unnamed source, never listed by name
+    many = {f"S{i}": {201601: 10 - i} for i in range(7)}
+    split = Timeline.of({201601: sum(range(4, 11))}, 0, many)
+    assert [name for name, _ in split.by_source] == ["S0", "S1", "S2", "S3", "S4"]
+    assert split.other_sources == [4 + 5]

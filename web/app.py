@@ -69,6 +69,8 @@ templates.env.globals.update(
     written_form=views.written_form,
     period_url=views.period_url,
     timeline_bars=views.timeline_bars,
+    timeline_series=views.timeline_series,
+    timeline_stacks=views.timeline_stacks,
     chart_size=(views.CHART_WIDTH, views.CHART_HEIGHT),
     also_matched=views.also_matched,
     default_sort=default_sort,

@@ -236,6 +236,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "every period from the first dated match to the last, in order",
             },
             "undated": _INT,
+            "by_source": {
+                "type": "array",
+                "items": _object({"source": _STR, "counts": {"type": "array", "items": _INT}}),
+                "description": (
+                    "the same counts split by source: the 5 sources with the most dated matches, "
+                    "each with its count per period (in the order of periods)"
+                ),
+            },
+            "other_sources": {
+                "type": ["array", "null"],
+                "items": _INT,
+                "description": "the other sources' (and the unnamed) counts per period, or null",
+            },
         }
     ),
     "Coverage": _object(

@@ -118,6 +118,50 @@ def timeline_bars(timeline: dict[str, object]) -> list[dict[str, object]]:
     return bars
 
 
+def timeline_series(timeline: dict[str, object]) -> list[dict[str, object]]:
+    """The coverage chart split by source: each series (the sources with the most matches,
+    then the other sources together) with its name and its counts per period."""
+    series: list[dict[str, object]] = [
+        {"name": s["source"], "counts": s["counts"]}
+        for s in timeline.get("by_source") or []  # type: ignore[attr-defined]
+    ]
+    if timeline.get("other_sources"):
+        series.append({"name": "Other sources", "counts": timeline["other_sources"]})
+    return series
+
+
+def timeline_stacks(timeline: dict[str, object]) -> list[dict[str, object]]:
+    """The split chart's boxes: for each period, each series's count stacked on those before
+    it, scaled as :func:`timeline_bars` scales the period's total."""
+    bars = timeline_bars(timeline)
+    series = timeline_series(timeline)
+    boxes = []
+    for i, bar in enumerate(bars):
+        total = int(bar["count"])  # type: ignore[call-overload]
+        if not total:
+            continue
+        top = CHART_HEIGHT
+        for k, one in enumerate(series):
+            count = one["counts"][i]  # type: ignore[index]
+            if not count:
+                continue
+            height = float(bar["height"]) * count / total  # type: ignore[arg-type]
+            top -= height
+            boxes.append(
+                {
+                    "series": k,
+                    "name": one["name"],
+                    "period": bar["period"],
+                    "count": count,
+                    "x": bar["x"],
+                    "y": round(top, 2),
+                    "width": bar["width"],
+                    "height": round(height, 2),
+                }
+            )
+    return boxes
+
+
 def toggle_spelling_url(query: dict[str, object], spelling: str) -> str:
     """The search with one spelling switched off, or on again if it was off."""
     off = list(query.get("without") or [])  # type: ignore[call-overload]

@@ -181,7 +181,7 @@ def test_the_timeline_shows_coverage_and_a_period_narrows_the_search(browser, fa
     search_from_the_box(browser, "Aleppo")
     chart = browser.find_element(By.CSS_SELECTOR, "figure.timeline")
     assert chart.find_element(By.TAG_NAME, "svg").size["width"] > 300  # drawn across the page
-    bars = chart.find_elements(By.CSS_SELECTOR, "svg rect")
+    bars = chart.find_elements(By.CSS_SELECTOR, ":scope > svg rect")
     assert bars and all(bar.size["height"] >= 1 for bar in bars)
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "results-aleppo-timeline.png"))
@@ -192,6 +192,21 @@ def test_the_timeline_shows_coverage_and_a_period_narrows_the_search(browser, fa
     wait(browser).until(ec.url_contains(f"from={period}"))
     summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     assert summary.startswith(f"{count} result")
+
+
+def test_the_timeline_splits_by_source(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    split = browser.find_element(By.CSS_SELECTOR, "figure.timeline details.split")
+    split.find_element(By.TAG_NAME, "summary").click()
+    boxes = split.find_elements(By.CSS_SELECTOR, "svg rect")
+    assert boxes and all(box.size["width"] >= 1 for box in boxes)
+    colours = {box.value_of_css_property("fill") for box in boxes}
+    assert len(colours) == 6  # five sources and the others, each its own colour
+    legend = [li.text for li in split.find_elements(By.CSS_SELECTOR, "ul.legend li")]
+    assert len(legend) == 6 and legend[-1] == "Other sources"
+    browser.execute_script("arguments[0].scrollIntoView()", split)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "results-aleppo-split-by-source.png"))
 
 
 def test_also_matched_leads_to_the_spellings_by_outlet(browser, fakes_server):
@@ -335,7 +350,8 @@ def test_works_without_javascript(tmp_path_factory, seeds_server):
 #: Elements none of our pages has: one on a page was injected.
 #: Elements no page of ours holds (but the one chart of a results page, an SVG of our own).
 INJECTED = (
-    "img, svg:not(figure.timeline > svg), iframe, style, base, meta[http-equiv], object, embed, "
+    "img, svg:not(figure.timeline > svg, figure.timeline > details.split > svg), iframe, style, "
+    "base, meta[http-equiv], object, embed, "
     "math, textarea"
 )
 _HANDLERS = """
