@@ -51,6 +51,7 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/real_text.py --index bench/out/index
 	$(BIN)/python bench/query_latency.py --index bench/out/index
 	$(BIN)/python bench/api_latency.py --index bench/out/index
+	$(BIN)/python bench/research.py --index bench/out/index
 	$(BIN)/python bench/load.py --index bench/out/index --json bench/out/load.json
 	$(BIN)/python bench/peers.py --json bench/out/peers.json
 	$(BIN)/python bench/growth.py --json bench/out/growth.json

@@ -30,6 +30,19 @@ def test_api_latency_drives_a_real_server(seeds_index, load_bench):
     assert 0 < result["median_ms"] <= result["p95_ms"]
 
 
+def test_research_pages_are_timed_against_the_search_in_one_run(seeds_index, load_bench):
+    bench = load_bench("research")
+    result = bench.run(seeds_index, repeat=1)
+    assert result["documents"] == 2 and set(result["endpoints"]) == set(bench.ENDPOINTS)
+    assert result["endpoints"]["search"]["x_search"] == 1.0
+    assert result["per_name"]["Sayirun"] == {
+        "total": 2, "spellings": 3, "company": result["per_name"]["Sayirun"]["company"],
+        "exported": 2,
+    }  # fmt: skip
+    for figures in result["endpoints"].values():
+        assert 0 < figures["median_ms"] <= figures["p95_ms"]
+
+
 def test_load_drives_a_real_server_from_another_process(seeds_index, load_bench):
     bench = load_bench("load")
     figures = bench.run(seeds_index, [1, 4], seconds=1.0, workers=2)
