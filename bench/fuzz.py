@@ -699,8 +699,10 @@ def _check_result(result: Any, request: SearchRequest | None) -> str:
     if request is None:
         fragments = [data["title_html"], *data["paragraphs_html"]]
     else:
-        if data["total"] < 0 or data["pages"] != math.ceil(data["total"] / request.size):
-            return "total and pages disagree"
+        if not 0 <= data["stories"] <= data["total"]:
+            return "more stories than articles"
+        if data["pages"] != math.ceil(data["stories"] / request.size):
+            return "stories and pages disagree"
         hits = data["hits"]
         if len(hits) > request.size:
             return "more hits than the page size"

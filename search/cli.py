@@ -151,6 +151,16 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
         metavar="SPELLING",
         help="a spelling switched off: not searched for the words that reach it (repeatable)",
     )
+    p.add_argument(
+        "--collapse",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=(
+            "list a story that several articles of one source tell (a repost, a wire copy sent "
+            "again) once, its other copies counted (the default); --no-collapse lists every "
+            "matching article"
+        ),
+    )
     p.add_argument("--json", action="store_true", help="print the response as JSON")
     p.add_argument(
         "--format",
@@ -369,6 +379,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
         sources=args.source,
         exact=args.exact,
         without=args.without,
+        collapse=args.collapse,
     )
     chosen = "json" if args.json else args.format or "text"
     if args.json and args.format not in (None, "json"):
@@ -442,6 +453,9 @@ def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
         print(f"url: {article.url}")
     if article.matched:
         print(f"matched: {', '.join(article.matched)}")
+    for other in article.same_story:
+        told = f"{other.source or 'no source'} · {readable_date(other.date)}"
+        print(f"same story: {other.id} · {told} · {other.title or '(no title)'}")
     for paragraph in article.paragraphs_html:
         print()
         print(render_marks(paragraph, bold))
@@ -569,6 +583,8 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
     what = f"for {response.query['q']}" if response.query["q"] else "(every article)"
     if response.query.get("exact"):
         what += ", exact spelling only"
+    if response.stories != total:
+        what += f"; {response.stories:,} stories, each listed once"
     print(f"{total:,} {noun} {what} ({response.took_ms:.1f} ms)", file=out)
     for hit in response.hits:
         print(file=out)
@@ -582,6 +598,9 @@ def print_response(response: SearchResponse, out: TextIO) -> None:
             print(f"     {render_marks(hit.snippet_html, bold)}", file=out)
         if hit.matched:
             print(f"     matched: {', '.join(hit.matched)}", file=out)
+        if hit.more_like_this:
+            copies = "copy" if hit.more_like_this == 1 else "copies"
+            print(f"     {hit.more_like_this:,} more like this ({copies} of this story)", file=out)
     if response.pages > 1:
         print(f"\npage {response.page} of {response.pages}", file=out)
     if response.timeline:

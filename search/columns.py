@@ -36,6 +36,8 @@ class Columns:
     """The source, date and undated flag of every document number of one reader."""
 
     source: list[str]
+    story: list[str]  # the story key of each article (search.rules.story), "" for none
+    retold: frozenset[int]  # the live articles whose story another live article tells too
     date: list[int]  # the date field's column values (ordered like the dates)
     undated: list[int]
     year: list[int]  # the year of each date, 0 for none
@@ -49,7 +51,7 @@ class Columns:
         deleted = frozenset(n for n in range(size) if reader.is_deleted(n))
         field = reader.schema["date"]
         if not size:
-            return cls([], [], [], [], [], deleted, field.to_column_value)
+            return cls([], [], frozenset(), [], [], [], [], deleted, field.to_column_value)
         date = read_column(reader, "date", translate=False)
         undated = read_column(reader, "undated")
         from_value = field.from_column_value
@@ -57,8 +59,13 @@ class Columns:
             None if flag else from_value(value) for value, flag in zip(date, undated, strict=True)
         ]
         month = [0 if d is None else d.year * 100 + d.month for d in dates]
+        story = read_column(reader, "story")
+        told = Counter(story[n] for n in range(size) if story[n] and n not in deleted)
+        retold = frozenset(n for n in range(size) if told.get(story[n], 0) > 1 and n not in deleted)
         return cls(
             source=read_column(reader, "source"),
+            story=story,
+            retold=retold,
             date=date,
             undated=undated,
             year=[m // 100 for m in month],
@@ -86,6 +93,30 @@ class Columns:
             and (low is None or date[n] >= low)
             and (high is None or date[n] <= high)
         ]
+
+    def stories(self, docs: Iterable[int]) -> tuple[set[int], dict[int, int]]:
+        """``docs`` with each story shown once: the set of those shown (an article without a
+        story key, or its story's first by :meth:`first_told`), and for each one shown of a
+        story told more than once, how many of ``docs`` it stands for besides itself."""
+        docs = docs if isinstance(docs, set | frozenset) else set(docs)
+        retold = docs & self.retold  # most matches tell a story no other article tells
+        shown = set(docs - retold)
+        story = self.story
+        told: dict[str, list[int]] = {}
+        for n in retold:
+            told.setdefault(story[n], []).append(n)
+        more: dict[int, int] = {}
+        for members in told.values():
+            first = min(members, key=self.first_told) if len(members) > 1 else members[0]
+            shown.add(first)
+            if len(members) > 1:
+                more[first] = len(members) - 1
+        return shown, more
+
+    def first_told(self, n: int) -> tuple[int, int, int]:
+        """The order that picks the article shown for a story: the earliest dated first, the
+        undated after them, then the first indexed."""
+        return (self.undated[n], self.date[n] if not self.undated[n] else 0, n)
 
     def count_sources(self, docs: Iterable[int]) -> dict[str, int]:
         return dict(Counter(map(self.source.__getitem__, docs)))

@@ -105,9 +105,11 @@ CALENDAR_WORDS = frozenset(
 
 @dataclass
 class Export:
-    """Every result of one search: how many, and the hits in order as they are read."""
+    """Every result of one search: how many articles match, how many are listed (each story
+    once, unless the search lists every article), and the hits in order as they are read."""
 
     total: int
+    stories: int
     hits: Iterator[Hit]
 
 
@@ -195,7 +197,8 @@ class Engine:
         docs, by_source = self._matches(query, request.date_from, request.date_to)
         allowed = self._allowed(docs, chosen)
         total = len(allowed)
-        pages = math.ceil(total / request.size)
+        shown, more = self._shown(request, allowed)
+        pages = math.ceil(len(shown) / request.size)
         if request.page > max(pages, 1):
             raise PastLastPage(
                 f"page {request.page} is past the last page of results ({max(pages, 1)})",
@@ -204,13 +207,14 @@ class Engine:
         hits: list[Hit] = []
         if total:
             offset = (request.page - 1) * request.size
-            ranked = self._rank(request, builder, query, docs, allowed, offset + request.size)
+            ranked = self._rank(request, builder, query, docs, shown, offset + request.size)
             for i, (docnum, score) in enumerate(ranked[offset:]):
                 budget.check()
-                hits.append(self._hit(offset + i + 1, docnum, score, builder))
+                hits.append(self._hit(offset + i + 1, docnum, score, builder, more))
         response = SearchResponse(
             query=request.echo(),
             total=total,
+            stories=len(shown),
             page=request.page,
             pages=pages,
             took_ms=0.0,
@@ -235,14 +239,20 @@ class Engine:
         engine's commit: use the engine for nothing else until they are read."""
         with self._budgeted() as budget:
             builder, query, docs, allowed = self._selection(request, budget)
-            ranked = (
-                self._rank(request, builder, query, docs, allowed, len(allowed)) if allowed else []
-            )
+            shown, more = self._shown(request, allowed)
+            ranked = self._rank(request, builder, query, docs, shown, len(shown)) if shown else []
         hits = (
-            self._hit(rank, docnum, score, builder)
+            self._hit(rank, docnum, score, builder, more)
             for rank, (docnum, score) in enumerate(ranked, 1)
         )
-        return Export(total=len(allowed), hits=hits)
+        return Export(total=len(allowed), stories=len(shown), hits=hits)
+
+    def _shown(self, request: SearchRequest, allowed: set[int]) -> tuple[set[int], dict[int, int]]:
+        """The matches a search lists (each story once, unless it asks for every article),
+        and for each one listed, how many other matches tell its story."""
+        if not request.collapse:
+            return allowed, {}
+        return self._columns().stories(allowed)
 
     def article_ids(self, request: SearchRequest) -> list[str]:
         """The ids of every article a search matches, within its filters, in index order.
@@ -578,9 +588,45 @@ class Engine:
             title_html=to_html(mark_all(title, title_spans)),
             paragraphs_html=paragraphs_html,
             matched=list(matched.values()),
+            same_story=self._same_story(fields["id"]),
         )
 
-    def _hit(self, rank: int, docnum: int, score: float | None, builder: QueryBuilder) -> Hit:
+    def _same_story(self, article_id: str) -> list[Hit]:
+        """The other articles telling the story an article tells, in the order that picks the
+        one a search lists (the earliest first)."""
+        reader = self._searcher.reader()
+        docnum = self._searcher.document_number(id=article_id)
+        columns = self._columns()
+        if docnum is None or docnum not in columns.retold:
+            return []
+        told = self._docsets().docs(wq.Term("story", columns.story[docnum])) - {docnum}
+        hits = []
+        for n in sorted(told - columns.deleted, key=columns.first_told):
+            fields = reader.stored_fields(n)
+            hits.append(
+                Hit(
+                    rank=len(hits) + 1,
+                    id=fields["id"],
+                    title=present(fields.get("title")),
+                    source=present(fields.get("source")),
+                    date=format_date(fields.get("date")),
+                    url=present(fields.get("url")),
+                    score=None,
+                    title_html="",
+                    snippet_html="",
+                    matched=[],
+                )
+            )
+        return hits
+
+    def _hit(
+        self,
+        rank: int,
+        docnum: int,
+        score: float | None,
+        builder: QueryBuilder,
+        more: dict[int, int] | None = None,
+    ) -> Hit:
         fields = self._searcher.stored_fields(docnum)
         title = fields.get("title", "")
         body = fields.get("body", "")
@@ -600,6 +646,7 @@ class Engine:
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
             matched=list(matched.values()),
+            more_like_this=more.get(docnum, 0) if more else 0,
         )
 
     # Describing -------------------------------------------------------------------------------

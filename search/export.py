@@ -19,7 +19,10 @@ from search.response import Hit
 #: The formats of an export and their media types.
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 #: The columns of a CSV export, in order (a JSON Lines row has the same keys).
-COLUMNS = ("rank", "id", "title", "source", "date", "url", "score", "matched", "snippet")
+COLUMNS = (
+    *("rank", "id", "title", "source", "date", "url", "score", "matched", "more_like_this"),
+    "snippet",
+)
 #: How a CSV cell joins the spellings an article was matched by.
 MATCHED_SEP = "; "
 
@@ -42,6 +45,7 @@ def row(hit: Hit) -> dict[str, object]:
         "url": hit.url,
         "score": hit.score,
         "matched": hit.matched,
+        "more_like_this": hit.more_like_this,
         "snippet": snippet_text(hit.snippet_html),
     }
 

@@ -40,6 +40,7 @@ from search.corpus import Article, Skip, count_records, find_files, read_file
 from search.errors import SearchError, StrictSkipError
 from search.progress import Progress
 from search.rules.company import SEPARATOR, article_company
+from search.rules.story import story_key
 from search.schema import ANALYZER_VERSION
 from search.writer import NewsMpWriter, NewsSegmentWriter
 
@@ -106,6 +107,7 @@ def _document(article: Article, digest: bytes, variants: bool) -> dict[str, obje
         "source": article.source,
         "url": article.url,
         "hash": digest,
+        "story": story_key(article.source, article.body),
         "origin": article.origin.encode("utf-8"),
     }
     if article.date is not None:

@@ -108,6 +108,8 @@ def echo_params(query: dict[str, object], page: int = 1) -> list[tuple[str, obje
     if query.get("exact"):
         pairs.append(("exact", 1))
     pairs += [("without", s) for s in query.get("without") or []]  # type: ignore[attr-defined]
+    if query.get("collapse") is False:
+        pairs.append(("collapse", 0))
     if page != 1:
         pairs.append(("page", page))
     return pairs
@@ -127,6 +129,7 @@ class SearchRequest:
     sources: tuple[str, ...] = field(default_factory=tuple)
     exact: bool = False  # each word as written only: no other spellings reached
     without: tuple[str, ...] = field(default_factory=tuple)  # spellings switched off
+    collapse: bool = True  # each story once (search.rules.story), its other articles counted
 
     @classmethod
     def from_params(
@@ -140,6 +143,7 @@ class SearchRequest:
         sources: list[str] | tuple[str, ...] = (),
         exact: str | bool | None = None,
         without: list[str] | tuple[str, ...] = (),
+        collapse: str | bool | None = None,
     ) -> SearchRequest:
         q = q or ""
         node = parse_query(q) if q.strip() else None
@@ -163,6 +167,7 @@ class SearchRequest:
             sources=tuple(dict.fromkeys(s.strip() for s in sources if s and s.strip())),
             exact=parse_flag(exact, "exact"),
             without=spellings_off(without),
+            collapse=True if collapse in (None, "") else parse_flag(collapse, "collapse"),
         )
 
     @property
@@ -182,4 +187,5 @@ class SearchRequest:
             "source": list(self.sources),
             "exact": self.exact,
             "without": list(self.without),
+            "collapse": self.collapse,
         }

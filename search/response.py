@@ -48,6 +48,8 @@ class Hit:
     title_html: str
     snippet_html: str
     matched: list[str]  # the spellings marked in this article, as written there
+    # The other matches telling the same story (search.rules.story), shown through this one.
+    more_like_this: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -61,6 +63,7 @@ class Hit:
             "title_html": self.title_html,
             "snippet_html": self.snippet_html,
             "matched": self.matched,
+            "more_like_this": self.more_like_this,
         }
 
 
@@ -73,6 +76,9 @@ class SearchResponse:
     page: int
     pages: int
     took_ms: float
+    # The stories the matches tell: the results listed (each story once); ``total`` when the
+    # search does not collapse them.
+    stories: int = 0
     hits: list[Hit] = field(default_factory=list)
     # Spellings of the query's words found in the index, with the number of articles using each.
     spellings: dict[str, int] = field(default_factory=dict)
@@ -93,6 +99,7 @@ class SearchResponse:
             "ok": True,
             "query": self.query,
             "total": self.total,
+            "stories": self.stories,
             "page": self.page,
             "pages": self.pages,
             "took_ms": self.took_ms,
@@ -297,6 +304,8 @@ class Article:
     title_html: str
     paragraphs_html: list[str]
     matched: list[str]
+    # The other articles of the index telling the same story, earliest first.
+    same_story: list[Hit] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -314,6 +323,10 @@ class Article:
             "title_html": self.title_html,
             "paragraphs_html": self.paragraphs_html,
             "matched": self.matched,
+            "same_story": [
+                {"id": h.id, "title": h.title, "source": h.source, "date": h.date, "url": h.url}
+                for h in self.same_story
+            ],
         }
 
 

@@ -19,7 +19,7 @@ from search.analysis import (
 #: that rebuilds it. Bump it whenever the terms an index holds change: the schema, the tokenizer,
 #: folding, stemming, spelling keys, the name gate or skeletons (tests/test_schema.py fails until
 #: the bump is made). Query-time rules (the skeleton guard's distance, the alias table) need none.
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 
 
 #: Query boosts per field: a title match counts twice a body match.
@@ -91,6 +91,9 @@ def build_schema() -> Schema:
         # 1 for an article without a date, so that both date orders can put those last.
         undated=COLUMN(NumericColumn("B")),
         source=ID(stored=True, sortable=True),
+        # The story the article tells (search.rules.story): articles of one story share it, to
+        # be shown once; a term, to list a story's articles, and a column, to collapse matches.
+        story=ID(sortable=True),
         url=STORED(),
         # For incremental runs: the SHA-1 of what is indexed about the article, to tell a
         # changed one, and the file it came from (UTF-8), to tell one removed from its file.

@@ -29,7 +29,10 @@ from the README ("Query syntax", "How matching works"):
 - a prefix: any term of the field that begins with the prefix's form (or is the word's exact
   form), refused when more than 1,000 terms of the fields searched do;
 - NOT, AND, OR as in logic; dates inclusive (an undated article never within a date range);
-  a source by its name as the index has it, else every name equal to it ignoring case.
+  a source by its name as the index has it, else every name equal to it ignoring case;
+- the results listed (unless ``collapse`` is off): each story once, by the story key of
+  :func:`search.rules.story.story_key` read from the stored source and body, the earliest
+  dated article of a story standing for the others (undated last, then index order).
 
 :func:`compare` runs one search through both and lists every difference: the total, pages,
 source facets, spelling counts, every page's hits (all of them, no repeats, none left out,
@@ -59,6 +62,7 @@ from search.request import SearchRequest
 from search.response import Hit, SearchResponse, format_date, present
 from search.rules import bare_possessive, exact_form, spelling_key
 from search.rules.fold import APOSTROPHES
+from search.rules.story import story_key
 from search.variants import VariantFinder
 
 FIELDS = ("title", "body")
@@ -206,7 +210,9 @@ class Expected:
 
     matches: list[Doc]  # within every filter, in index order
     total: int
-    pages: int
+    pages: int  # of the results listed
+    shown: list[Doc]  # the results listed: each story once (search.rules.story), or every match
+    more: dict[str, int]  # for each one listed, the other matches telling its story
     sources: dict[str, int]
     spellings: dict[str, int]
     typed: set[str]  # ids of the matches that write a typed spelling (ranked first)
@@ -473,7 +479,8 @@ class Reference:
         dated = [doc for doc in self.matching(plan) if within(doc)]
         matches = [doc for doc in dated if not chosen or doc.source in chosen]
         total = len(matches)
-        pages = math.ceil(total / request.size)
+        shown, more = stories(matches) if request.collapse else (matches, {})
+        pages = math.ceil(len(shown) / request.size)
         if request.page > max(pages, 1):
             raise QueryError(f"page {request.page} is past the last page ({max(pages, 1)})")
         sources: dict[str, int] = {}
@@ -500,6 +507,8 @@ class Reference:
             matches=matches,
             total=total,
             pages=pages,
+            shown=shown,
+            more=more,
             sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
             spellings=dict(sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))),
             typed=typed,
@@ -534,6 +543,27 @@ class Reference:
             spellings = () if exact or token.article else self.accepted(token)
             found.append((fields, frozenset((token.exact, *spellings))))
         return found
+
+
+def stories(matches: list[Doc]) -> tuple[list[Doc], dict[str, int]]:
+    """Each story once: the matches with a story key (search.rules.story, from the stored
+    source and body) grouped by it, the earliest dated of each group listed (undated after
+    dated, then the first indexed), with how many others it stands for."""
+    told: dict[str, list[Doc]] = {}
+    shown: list[Doc] = []
+    for doc in matches:
+        key = story_key(doc.source, doc.body)
+        if key:
+            told.setdefault(key, []).append(doc)
+        else:
+            shown.append(doc)
+    more: dict[str, int] = {}
+    for group in told.values():
+        first = min(group, key=lambda d: (d.date is None, d.date or datetime.min, d.docnum))
+        shown.append(first)
+        if len(group) > 1:
+            more[first.id] = len(group) - 1
+    return sorted(shown, key=lambda d: d.index), more
 
 
 def article_variants(indexes: list[int], tokens: list[QueryToken]) -> list[list[int]]:
@@ -597,7 +627,14 @@ class ListingEngine(Engine):
     is the engine's own, at a fraction of the cost of the pages a reader sees (about 1.5 ms a
     hit). For fetching every page of a search."""
 
-    def _hit(self, rank: int, docnum: int, score: float | None, builder: object) -> Hit:
+    def _hit(
+        self,
+        rank: int,
+        docnum: int,
+        score: float | None,
+        builder: object,
+        more: dict[int, int] | None = None,
+    ) -> Hit:
         fields = self._searcher.stored_fields(docnum)
         return Hit(
             rank=rank,
@@ -610,6 +647,7 @@ class ListingEngine(Engine):
             title_html="",
             snippet_html="",
             matched=[],
+            more_like_this=more.get(docnum, 0) if more else 0,
         )
 
     def _alternatives(self, *args: object) -> None:
@@ -725,6 +763,8 @@ def compare(
             f"{_first(found - matches)}, only the oracle's: {_first(matches - found)}",
         )
         return outcome
+    if response.stories != len(expected.shown):
+        add("stories", f"engine {response.stories}, oracle {len(expected.shown)}")
     if response.pages != expected.pages:
         add("pages", f"engine {response.pages}, oracle {expected.pages}")
     if response.sources != expected.sources or list(response.sources) != list(expected.sources):
@@ -743,8 +783,8 @@ def compare(
     _check_pages(own, request, expected, reference, add, complete=len(own) >= expected.pages)
     if len(own) < expected.pages:  # not every page at the request's size: every page of 100
         sweep = replace(request, size=100)
-        pages = math.ceil(expected.total / 100)
-        if expected.total <= paging.sweep_total:
+        pages = math.ceil(len(expected.shown) / 100)
+        if len(expected.shown) <= paging.sweep_total:
             wanted = list(range(1, pages + 1))
         else:
             middle = list(range(2, pages))
@@ -785,6 +825,7 @@ def _check_pages(
     twice, and (``complete``) every match listed; the order within and across pages."""
     size = request.size
     matches = {doc.id for doc in expected.matches}
+    listed = {doc.id for doc in expected.shown}
     seen: dict[str, int] = {}
     ordered: list[tuple[int, list]] = []
     for page in sorted(responses):
@@ -792,7 +833,7 @@ def _check_pages(
         if response is None:
             continue
         hits = response.hits
-        want = min(size, expected.total - (page - 1) * size)
+        want = min(size, len(expected.shown) - (page - 1) * size)
         if len(hits) != want:
             add("page-length", f"size {size} page {page}: {len(hits)} hits, expected {want}")
         if response.total != expected.total:
@@ -808,6 +849,13 @@ def _check_pages(
             doc = reference.by_id.get(hit.id)
             if hit.id not in matches:
                 add("extra", f"size {size} page {page}: {hit.id!r} is not a match")
+            elif hit.id not in listed:
+                add("copy", f"size {size} page {page}: {hit.id!r} is a copy of a story listed")
+            elif hit.more_like_this != expected.more.get(hit.id, 0):
+                add(
+                    "more-like-this",
+                    f"{hit.id!r}: {hit.more_like_this}, oracle {expected.more.get(hit.id, 0)}",
+                )
             elif doc is not None and (
                 hit.source != present(doc.source) or hit.date != format_date(doc.date)
             ):
@@ -824,7 +872,7 @@ def _check_pages(
                             add("excluded-word", f"{hit.id!r} writes {written!r} in its {f}")
         ordered.append((page, hits))
     if complete:
-        missing = matches - set(seen)
+        missing = listed - set(seen)
         if missing:
             add("missing", f"size {size}: {len(missing)} matches never listed: {_first(missing)}")
     _check_order(ordered, request, expected, reference, add)

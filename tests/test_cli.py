@@ -408,6 +408,7 @@ def test_query_json_filters_sorts_and_pages(run_cli, fakes_index):
         "source": ["ALAlam"],
         "exact": False,
         "without": [],
+        "collapse": True,
     }
     assert response["total"] > 10
     assert response["page"] == 2

@@ -207,7 +207,7 @@ def test_pages_are_ranked_as_whoosh_sorts_them(
     monkeypatch.setattr(engine_module, "SCORE_ALL", score_all)
     with Engine(fakes_index) as engine:
         response = engine.search(
-            SearchRequest.from_params(q, page=str(page), size=str(size), sort=sort)
+            SearchRequest.from_params(q, page=str(page), size=str(size), sort=sort, collapse=False)
         )
     got = [(hit.id, hit.score) for hit in response.hits]
     assert got == _reference(fakes_index, q, page, size, sort)
@@ -257,10 +257,15 @@ def test_whooshs_pruning_keeps_the_top_n_of_a_union_of_terms(fakes_index):
 )
 def test_paging_lists_every_match_once(fakes_index, q):
     with Engine(fakes_index) as engine:
-        first = engine.search(SearchRequest.from_params(q, size=10))
-        listed = []
-        for page in range(1, first.pages + 1):
-            response = engine.search(SearchRequest.from_params(q, size=10, page=str(page)))
-            listed += [hit.id for hit in response.hits]
-        assert len(listed) == len(set(listed)) == first.total
-        assert set(listed) == set(engine.article_ids(SearchRequest.from_params(q)))
+        for collapse in (False, True):
+            first = engine.search(SearchRequest.from_params(q, size=10, collapse=collapse))
+            listed = []
+            for page in range(1, first.pages + 1):
+                request = SearchRequest.from_params(q, size=10, page=str(page), collapse=collapse)
+                response = engine.search(request)
+                listed += [hit.id for hit in response.hits]
+                copies = sum(hit.more_like_this for hit in response.hits)
+                assert collapse or copies == 0
+            assert len(listed) == len(set(listed)) == first.stories
+            every = set(engine.article_ids(SearchRequest.from_params(q)))
+            assert set(listed) == every if not collapse else set(listed) <= every

@@ -242,6 +242,7 @@ def test_response_json_shape(engine):
     assert set(data) == {
         *("ok", "query", "total", "page", "pages", "took_ms", "hits", "spellings", "sources"),
         *("suggestion", "fewer_words", "without_filters", "timeline", "next_url", "prev_url"),
+        "stories",
     }
     assert data["query"] == {
         "q": "Sayirun",
@@ -253,6 +254,7 @@ def test_response_json_shape(engine):
         "source": [],
         "exact": False,
         "without": [],
+        "collapse": True,
     }
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "source", "date", "url", "score", "snippet_html", "matched"}

@@ -51,8 +51,12 @@ def test_an_export_lists_every_result_in_the_order_of_the_pages(fakes, q, params
     assert ids == _every_page(engine, q, params)
     # The count a researcher quotes, against the reference evaluator's own reading.
     expected = reference.evaluate(SearchRequest.from_params(q, **params))
-    assert export.total == len(hits) == expected.total
-    assert set(ids) == {doc.id for doc in expected.matches}
+    assert export.total == expected.total
+    assert export.stories == len(hits) == len(expected.shown)  # each story once
+    assert set(ids) == {doc.id for doc in expected.shown}
+    assert {hit.id: hit.more_like_this for hit in hits if hit.more_like_this} == expected.more
+    every = engine.export(SearchRequest.from_params(q, **params, collapse=False))
+    assert every.total == every.stories == len(list(every.hits)) == expected.total
 
 
 def test_rows_carry_every_field_through_csv_and_json_lines():
@@ -67,6 +71,7 @@ def test_rows_carry_every_field_through_csv_and_json_lines():
         title_html="",
         snippet_html="Moqtada <mark>al-Sadr</mark> &amp; <mark>Sadr</mark>&#x27;s &lt;men&gt;",
         matched=["al-Sadr", "Sadr"],
+        more_like_this=2,
     )
     rows = list(csv.reader(io.StringIO("".join(csv_lines([awkward, awkward])), newline="")))
     assert rows[0] == list(COLUMNS)
@@ -76,6 +81,7 @@ def test_rows_carry_every_field_through_csv_and_json_lines():
     assert record["title"] == 'Sadr, "the cleric"\r\nspeaks'
     assert record["date"] == record["score"] == ""
     assert record["matched"] == "al-Sadr; Sadr"
+    assert record["more_like_this"] == "2"
     assert record["snippet"] == "Moqtada al-Sadr & Sadr's <men>"
     lines = "".join(jsonl_lines([awkward])).splitlines()
     assert len(lines) == 1
@@ -88,6 +94,7 @@ def test_rows_carry_every_field_through_csv_and_json_lines():
         "url": "https://example.org/a?b=1,2",
         "score": None,
         "matched": ["al-Sadr", "Sadr"],
+        "more_like_this": 2,
         "snippet": "Moqtada al-Sadr & Sadr's <men>",
     }
 

@@ -10,6 +10,7 @@ from whoosh.fields import TEXT
 
 from search.analysis import exact_analyzer, spelling_analyzer
 from search.rules.company import article_company
+from search.rules.story import story_key
 from search.schema import ANALYZER_VERSION, build_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,7 @@ FINGERPRINTS = {
     "6": "346412ce5d760ca9",
     "7": "dba78f4d5cf4e0b2",
     "8": "6103354fd923be89",
+    "9": "c2f13934ba3e6e7c",
 }
 
 
@@ -56,6 +58,7 @@ def fingerprint() -> str:
         for term in sorted(t.text for t in spelling_analyzer()(text, mode=mode)):
             digest.update(f"{term}\n".encode())
     digest.update("|".join(article_company(text)).encode())  # the company column
+    digest.update(story_key("AP", text).encode())  # the story column
     return digest.hexdigest()[:16]
 
 

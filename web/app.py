@@ -42,7 +42,14 @@ from search.response import Article, NamePage, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
 from web.openapi import openapi_spec
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, check_params, search_request
+from web.params import (
+    ARTICLE_PARAMS,
+    EXPORT_PARAMS,
+    FILTER_PARAMS,
+    SPELLINGS_PARAMS,
+    check_params,
+    search_request,
+)
 from web.shared_engine import SharedEngine
 
 HERE = Path(__file__).parent
@@ -181,7 +188,7 @@ async def search_page(request: Request) -> Response:
 
 
 async def _spellings(request: Request) -> SpellingTable:
-    search = search_request(request.query_params, FILTER_PARAMS)
+    search = search_request(request.query_params, SPELLINGS_PARAMS)
     return await _run(request, lambda engine: engine.spelling_table(search))
 
 
@@ -277,7 +284,7 @@ def _exporter(format_name: str) -> Callable[[Request], Awaitable[Response]]:
 
         headers = {
             "Content-Disposition": f'attachment; filename="news-search.{format_name}"',
-            "X-Total-Count": str(found.total),
+            "X-Total-Count": str(found.stories),
         }
         return StreamingResponse(rows(), media_type=FORMATS[format_name], headers=headers)
 

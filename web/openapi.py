@@ -11,7 +11,13 @@ from typing import Any
 from search.export import COLUMNS, FORMATS
 from search.request import MAX_PAGE, MAX_SIZE, SORTS
 from web.feed import ENTRIES
-from web.params import ARTICLE_PARAMS, EXPORT_PARAMS, FILTER_PARAMS, SEARCH_PARAMS
+from web.params import (
+    ARTICLE_PARAMS,
+    EXPORT_PARAMS,
+    FILTER_PARAMS,
+    SEARCH_PARAMS,
+    SPELLINGS_PARAMS,
+)
 
 _DATE = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}
 _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -24,6 +30,7 @@ _PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "source": {"type": "array", "items": {"type": "string"}},
     "without": {"type": "array", "items": {"type": "string"}},
     "exact": {"type": "string", "pattern": "^(?i:1|true|0|false)?$", "default": "0"},
+    "collapse": {"type": "string", "pattern": "^(?i:1|true|0|false)?$", "default": "1"},
 }
 
 
@@ -107,6 +114,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "title_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
             "snippet_html": {**_STR, "description": "escaped text; only <mark> tags are ours"},
             "matched": {"type": "array", "items": _STR},
+            "more_like_this": {
+                **_INT,
+                "description": "the other matches telling the same story, listed through this one",
+            },
         }
     ),
     "SearchResponse": _object(
@@ -127,9 +138,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "items": _STR,
                         "description": "spellings switched off, as the index writes them",
                     },
+                    "collapse": {**_BOOL, "description": "each story listed once"},
                 }
             ),
-            "total": _INT,
+            "total": {**_INT, "description": "the matching articles"},
+            "stories": {
+                **_INT,
+                "description": "the results listed: each story once (total, with collapse=0)",
+            },
             "page": _INT,
             "pages": _INT,
             "took_ms": {"type": "number"},
@@ -282,6 +298,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "title_html": _STR,
             "paragraphs_html": {"type": "array", "items": _STR},
             "matched": {"type": "array", "items": _STR},
+            "same_story": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _STR,
+                        "title": _NULLABLE_STR,
+                        "source": _NULLABLE_STR,
+                        "date": _MOMENT,
+                        "url": _NULLABLE_STR,
+                    }
+                ),
+                "description": "the other articles telling the same story, the earliest first",
+            },
         }
     ),
     "Info": _object(
@@ -400,7 +429,7 @@ def openapi_spec() -> dict[str, Any]:
                         "Which outlet writes which spelling of a search's words, and when: each "
                         "spelling the matches write, with its count per source and per period"
                     ),
-                    "parameters": _params(FILTER_PARAMS),
+                    "parameters": _params(SPELLINGS_PARAMS),
                     "responses": {
                         "200": _json("SpellingTable", "the spellings of the matches"),
                         "400": _BAD,
@@ -478,7 +507,7 @@ def openapi_spec() -> dict[str, Any]:
             "/spellings": {
                 "get": {
                     "summary": "Spellings by outlet and over time (JSON twin: /api/spellings)",
-                    "parameters": _params(FILTER_PARAMS),
+                    "parameters": _params(SPELLINGS_PARAMS),
                     "responses": {"200": _html("the tables"), "400": _html("the reason")},
                 }
             },

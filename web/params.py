@@ -25,12 +25,19 @@ SEARCH_PARAMS = {
         "a spelling switched off: not searched for the words that would reach it (a word typed "
         "is searched whatever); repeat for several"
     ),
+    "collapse": (
+        "0 or false: list every matching article; by default (1) a story several articles of "
+        "one source tell (a repost, a wire copy sent again) is listed once, with the number of "
+        "its other copies"
+    ),
 }
 #: The parameters of an export (/search.csv, /search.jsonl): a search's, but for its page.
 EXPORT_PARAMS = {k: v for k, v in SEARCH_PARAMS.items() if k not in ("page", "size")}
 #: The parameters of a feed (/search.atom, newest first) and of /spellings: a search's words and
 #: filters.
 FILTER_PARAMS = {k: v for k, v in EXPORT_PARAMS.items() if k != "sort"}
+#: The parameters of /spellings, which counts articles, not stories: a feed's but collapse.
+SPELLINGS_PARAMS = {k: v for k, v in FILTER_PARAMS.items() if k != "collapse"}
 REPEATABLE = {"source", "without"}
 #: The parameters of an article page: the search it was reached from. Its words (q, exact,
 #: without) say what to mark; the rest is kept for the page's link back to those results.
@@ -69,4 +76,5 @@ def search_request(params: QueryParams, known: dict[str, str] = SEARCH_PARAMS) -
         sources=params.getlist("source"),
         exact=params.get("exact"),
         without=params.getlist("without"),
+        collapse=params.get("collapse"),
     )

@@ -23,6 +23,7 @@ def search_url(
     dates: bool = True,
     exact: object = _UNSET,
     without: object = _UNSET,
+    collapse: object = _UNSET,
 ) -> str:
     """``/search`` for the query echoed in a response, with some parameters changed.
 
@@ -30,7 +31,8 @@ def search_url(
     but ``page`` goes back to the first page.
     """
     changed = dict(query)
-    for name, value in (("q", q), ("source", sources), ("exact", exact), ("without", without)):
+    changes = (("q", q), ("source", sources), ("exact", exact), ("without", without))
+    for name, value in (*changes, ("collapse", collapse)):
         if value is not _UNSET:
             changed[name] = value
     if not dates:
@@ -83,7 +85,7 @@ def carried_params(query: dict[str, object]) -> list[tuple[str, object]]:
 
 def spellings_url(query: dict[str, object]) -> str:
     """``/spellings``: which outlet writes which spelling of the search echoed, and when."""
-    return _beside_search("/spellings", query, sort=None)
+    return _beside_search("/spellings", query, sort=None, collapse=None)
 
 
 def period_url(query: dict[str, object], period: str) -> str:

@@ -118,6 +118,7 @@ def test_the_page_renders_from_the_same_response_as_its_json_twin(fakes_client):
         "source": [],
         "exact": False,
         "without": [],
+        "collapse": True,
     }
     text = plain(page.text)
     for hit in data["hits"]:
@@ -485,7 +486,8 @@ def test_following_next_url_walks_every_page_and_prev_url_walks_back(fakes_clien
             break
         assert body["next_url"].startswith("/api/search?")
         body = fakes_client.get(body["next_url"]).json()
-    assert len(pages) == first["pages"] and len(seen) == len(set(seen)) == first["total"]
+    assert len(pages) == first["pages"] and len(seen) == len(set(seen)) == first["stories"]
+    assert first["stories"] < first["total"]  # copies of a story are listed through one
     for before, after in itertools.pairwise(pages):
         assert fakes_client.get(after["prev_url"]).json()["hits"] == before["hits"]
     assert "size=7" in pages[-1]["prev_url"] and "q=Syria" in pages[-1]["prev_url"]
@@ -536,3 +538,29 @@ def test_an_article_page_refuses_a_bad_search_parameter(fakes_client):
     hit = fakes_client.get("/api/search", params={"q": "Syria"}).json()["hits"][0]
     response = fakes_client.get(f"/api/articles/{hit['id']}", params={"page": "0"})
     assert response.status_code == 400 and response.json()["parameter"] == "page"
+
+
+def test_a_story_told_twice_is_listed_once_with_its_copies_one_click_away(fakes_client):
+    api = fakes_client.get("/api/search", params={"q": "bomber", "size": 100}).json()
+    assert api["stories"] == api["total"] - sum(hit["more_like_this"] for hit in api["hits"])
+    told = [hit for hit in api["hits"] if hit["more_like_this"]]
+    assert told
+    page = fakes_client.get("/search", params={"q": "bomber", "size": 100}).text
+    assert f"{api['stories']:,} stories: a story told by several articles" in page
+    assert 'href="/search?q=bomber&amp;size=100&amp;collapse=0">list every article</a>' in page
+    link = f'href="/articles/{told[0]["id"]}?q=bomber&amp;size=100#same-story"'
+    assert f"{link}>{told[0]['more_like_this']} more like this</a>" in page
+    article = fakes_client.get(f"/api/articles/{told[0]['id']}", params={"q": "bomber"}).json()
+    assert len(article["same_story"]) == told[0]["more_like_this"]
+    every = fakes_client.get(
+        "/api/search", params={"q": "bomber", "size": 100, "collapse": "0"}
+    ).json()
+    assert every["stories"] == every["total"] == api["total"]
+    listed = {hit["id"] for hit in every["hits"]}
+    assert {other["id"] for other in article["same_story"]} <= listed - {
+        h["id"] for h in api["hits"]
+    }
+    assert (
+        "list each story once"
+        in fakes_client.get("/search", params={"q": "bomber", "collapse": "0"}).text
+    )

@@ -13,7 +13,7 @@ def test_every_parameter_is_read():
     request = search_request(
         QueryParams(
             "q=Sadr&page=2&size=20&sort=oldest&from=2019&to=2019-06&source=AP&source=Rudaw&exact=1"
-            "&without=Sadrs&without=sadrs&without=Sader"
+            "&without=Sadrs&without=sadrs&without=Sader&collapse=0"
         )
     )
     assert request.echo() == {
@@ -26,6 +26,7 @@ def test_every_parameter_is_read():
         "source": ["AP", "Rudaw"],
         "exact": True,
         "without": ["sadr", "sader"],  # as the index writes them (its exact forms), each once
+        "collapse": False,
     }
 
 
@@ -39,7 +40,8 @@ def test_empty_values_mean_unset_as_a_form_sends_them():
     [
         (
             "q=Sadr&limit=5",
-            "unknown parameter 'limit'; use q, page, size, sort, from, to, source, exact, without",
+            "unknown parameter 'limit'; use q, page, size, sort, from, to, source, exact, without, "
+            "collapse",
         ),
         ("q=Sadr&page=1&page=2", "parameter 'page' is given more than once"),
     ],

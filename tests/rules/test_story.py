@@ -1,0 +1,42 @@
+"""The story rule: which articles tell one story (search.rules.story)."""
+
+from __future__ import annotations
+
+from search.rules.story import MIN_WORDS, own_words, story_key
+
+STORY = (
+    "Oil prices rose on Tuesday after the producers agreed to keep their output quotas for "
+    "another six months, traders in London said, and analysts expected more gains this week."
+)
+
+
+def test_the_same_words_from_the_same_source_are_one_story_whatever_the_layout():
+    rewrapped = STORY.upper().replace(", ", ",\n    ").replace(" the ", "  the  ")
+    assert story_key("Reuters", STORY) == story_key("REUTERS", rewrapped) != ""
+
+
+def test_another_source_or_another_word_is_another_story():
+    assert story_key("Reuters", STORY) != story_key("AP", STORY)
+    corrected = STORY.replace("six months", "nine months")
+    assert story_key("Reuters", STORY) != story_key("Reuters", corrected)
+
+
+def test_a_reply_quoting_a_post_is_not_the_post():
+    reply = "In article <1@host>, ann@host writes:\n" + "\n".join(
+        f"> {line}" for line in STORY.split(", ")
+    )
+    reply += "\nI doubt the quotas will hold, as they never have before in all these years."
+    assert story_key("sci.econ", reply) != story_key("sci.econ", STORY)
+    assert "oil" not in own_words(reply)
+
+
+def test_quotes_and_a_signature_aside_a_repost_is_the_same_story():
+    repost = STORY + "\n> an old quote\n-- \nAnn, Economics Dept, ann@host"
+    assert story_key("sci.econ", repost) == story_key("sci.econ", STORY)
+
+
+def test_a_short_body_has_no_story():
+    short = " ".join(["word"] * (MIN_WORDS - 1))
+    assert story_key("Reuters", short) == ""
+    assert story_key("Reuters", short + " more") != ""
+    assert story_key(None, None) == ""
