@@ -28,7 +28,14 @@ run: $(BIN)/.installed
 	$(BIN)/news-search query --index $(INDEX) --limit 2 Sayirun
 	$(BIN)/news-search serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed-dev
+# axe-core (npm, test-only): the accessibility checks the browser tests run in chromium,
+# installed again whenever its lock file changes.
+AXE := tests/web/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json
+	npm ci --prefix $(AXE) --no-audit --no-fund
+	touch $@
+
+test: $(BIN)/.installed-dev $(AXE)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -81,4 +88,4 @@ bench-robust: $(BIN)/.installed-dev
 	$(BIN)/python bench/oracle.py --index bench/out/index --queries 3000 --procs 2 --json bench/out/oracle.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(AXE)/node_modules

@@ -92,7 +92,12 @@ def test_sayirun_finds_both_seed_articles_with_every_spelling_marked(seeds_clien
     assert "Also matched:" in plain(html) and "Sairoon" in plain(html)
     page = Page(html)
     assert len(page.find("li", **{"class": "hit"})) == 2
-    assert page.find("p", role="status", **{"aria-live": "polite"})
+    # The count is plain text under the heading; the status region is empty until keys.js
+    # gives it the same count, so that screen readers announce it (tests/web/test_browser.py).
+    assert re.search(r'<p class="summary">2 results <span class="took">', html)
+    status = page.find("p", role="status", **{"aria-live": "polite"})
+    assert [s["data-count"] for s in status] == ["2 results"]
+    assert re.search(r'<p id="status"[^>]*></p>', html)
 
 
 def test_api_search_is_exactly_what_the_cli_prints(seeds_client, seeds_index, run_cli):

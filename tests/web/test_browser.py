@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -20,6 +21,8 @@ from tests.web.conftest import PWNED, RUNNING, TEMPLATES, Server, start_server, 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: axe-core from npm (tests/web/axe/package.json; `make test` runs npm ci there).
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
     if os.environ.get("NEWS_SEARCH_REQUIRE_BROWSER"):
@@ -28,6 +31,7 @@ if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -139,7 +143,7 @@ def test_exact_spelling_only_is_a_box_that_stays_ticked(browser, seeds_server):
 def test_paging_through_results(browser, fakes_server):
     browser.get(fakes_server.url + "/")
     search_from_the_box(browser, "Syria")
-    summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    summary = browser.find_element(By.CSS_SELECTOR, ".summary").text
     assert "page 1 of" in summary
     first = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.hits h2 a")]
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
@@ -191,7 +195,7 @@ def test_the_timeline_shows_coverage_and_a_period_narrows_the_search(browser, fa
     period, count = (cell.text for cell in row.find_elements(By.TAG_NAME, "td"))
     row.find_element(By.TAG_NAME, "a").click()
     wait(browser).until(ec.url_contains(f"from={period}"))
-    summary = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    summary = browser.find_element(By.CSS_SELECTOR, ".summary").text
     assert summary.startswith(f"{count} result")
 
 
@@ -343,8 +347,224 @@ def test_works_without_javascript(tmp_path_factory, seeds_server):
         driver.get(seeds_server.url + "/")
         search_from_the_box(driver, "Sayirun")
         assert driver.find_element(By.ID, "results-heading").text == "2 results for Sayirun"
+        # The count is plain text; the status region, filled by script, stays empty.
+        assert driver.find_element(By.CSS_SELECTOR, ".summary").text.startswith("2 results (")
+        assert driver.find_element(By.ID, "status").get_attribute("textContent") == ""
+        # The filters stay open at every width, and the skip link still leads to the results.
+        driver.set_window_size(320, 1000)
+        assert driver.find_element(By.ID, "filters").get_attribute("open") is not None
+        assert driver.find_element(By.ID, "sort").is_displayed()
+        driver.find_element(By.CSS_SELECTOR, "a.skip-link").send_keys(Keys.ENTER)
+        assert driver.switch_to.active_element.get_attribute("id") == "results"
+        scroll, client = driver.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];"
+        )
+        assert scroll <= client
     finally:
         driver.quit()
+
+
+# Reflow, reading order and axe-core (issue 16) -----------------------------------------------
+
+WIDTHS = (1280, 320)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = (
+            f"axe-core is not installed ({AXE}): run make test, or npm ci --prefix tests/web/axe"
+        )
+        if os.environ.get("NEWS_SEARCH_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def sized(browser: WebDriver, request: pytest.FixtureRequest) -> Iterator[WebDriver]:
+    """The browser at the width the test is parametrized with (1280 by 1000 again after it)."""
+    browser.set_window_size(request.param, 1000)
+    # With --headless=new the window has no frame: the viewport is the window's width.
+    assert browser.execute_script("return window.innerWidth") == request.param
+    try:
+        yield browser
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+def axe_violations(browser: WebDriver, axe: str) -> str:
+    """Every violation axe-core finds on the page, one a line ("" when none): rule, impact and
+    the elements."""
+    if browser.execute_script("return typeof window.axe") == "undefined":
+        browser.execute_script(axe)
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(r.violations.map(v => ({"
+        "  id: v.id, impact: v.impact, help: v.help,"
+        "  nodes: v.nodes.map(n => n.target.join(' '))}))), e => done(String(e)));"
+    )
+    assert isinstance(found, list), found
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + ", ".join(v["nodes"][:8])
+        + (f" and {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
+        for v in found
+    )
+
+
+def headings(browser: WebDriver) -> list[tuple[int, str]]:
+    return [
+        (int(h.tag_name[1]), h.text)
+        for h in browser.find_elements(By.CSS_SELECTOR, "h1, h2, h3, h4, h5, h6")
+    ]
+
+
+def the_pages(base: str, browser: WebDriver) -> dict[str, str]:
+    """One page of each kind: home, results with the chart and Also matched, the empty query,
+    spellings, an article, no results, an error."""
+    browser.get(base + "/search?q=Aleppo")
+    article = browser.find_element(By.CSS_SELECTOR, "ol.hits h2 a").get_attribute("href")
+    browser.get(base + "/search?q=bomber")
+    copies = browser.find_element(By.CSS_SELECTOR, "p.more-like-this a").get_attribute("href")
+    return {
+        "home": base + "/",
+        "results": base + "/search?q=Aleppo",
+        "empty query": base + "/search",
+        "spellings": base + "/spellings?q=Aleppo",
+        "article": article,
+        "article with copies": copies,
+        "name page": base + "/names/Hezbollah",
+        "no results": base + "/search?q=Xylophonequuxzz",
+        "error": base + "/search?q=Aleppo&page=abc",
+    }
+
+
+@pytest.mark.parametrize("sized", WIDTHS, indirect=True)
+def test_every_page_reflows_reads_in_order_and_passes_axe(sized, fakes_server, axe_source):
+    browser = sized
+    width = browser.execute_script("return window.innerWidth")
+    problems = []
+    for name, url in the_pages(fakes_server.url, browser).items():
+        browser.get(url)
+        wait(browser).until(lambda b: b.execute_script("return document.readyState") == "complete")
+        if name == "results":
+            assert browser.find_elements(By.CSS_SELECTOR, "figure.timeline svg rect")
+            assert browser.find_element(By.CSS_SELECTOR, ".also").text.startswith("Also matched")
+        if name == "no results":
+            assert browser.find_elements(By.CSS_SELECTOR, ".nothing")
+        if name == "error":
+            assert browser.find_element(By.TAG_NAME, "h1").text == "That search cannot be run"
+        # WCAG 1.4.10: no sideways scrolling, and the search button's label whole.
+        scroll, client = browser.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];"
+        )
+        if scroll > client:
+            problems.append(f"{name}: the page scrolls sideways ({scroll} > {client} px)")
+        for button in browser.find_elements(By.CSS_SELECTOR, "button"):
+            if button.is_displayed() and browser.execute_script(
+                "const b = arguments[0]; return b.scrollWidth > b.clientWidth"
+                " || b.getBoundingClientRect().right > document.documentElement.clientWidth;",
+                button,
+            ):
+                problems.append(f"{name}: the button {button.text!r} is cut off")
+        # The h1 is the first heading, and no level is skipped.
+        levels = [level for level, _ in headings(browser)]
+        if not levels or levels[0] != 1 or levels.count(1) != 1:
+            problems.append(f"{name}: the headings do not start with one h1: {headings(browser)}")
+        if any(b > a + 1 for a, b in pairwise(levels)):
+            problems.append(f"{name}: a heading level is skipped: {headings(browser)}")
+        violations = axe_violations(browser, axe_source)
+        if violations:
+            problems.append(f"{name} ({url}), axe-core:\n{violations}")
+        if name == "results":
+            # The chart's table and its split by source, opened: axe skips what is hidden.
+            for chart in browser.find_elements(By.CSS_SELECTOR, "figure.timeline summary"):
+                chart.click()
+            violations = axe_violations(browser, axe_source)
+            if violations:
+                problems.append(f"{name}, the chart's tables open, axe-core:\n{violations}")
+            browser.get(url)
+            ARTIFACTS.mkdir(exist_ok=True)
+            assert browser.save_screenshot(str(ARTIFACTS / f"results-aleppo-{width}.png"))
+            details = browser.find_element(By.ID, "filters")
+            if details.get_attribute("open") is None:  # closed on a narrow screen: axe skips
+                details.find_element(By.TAG_NAME, "summary").click()  # what is hidden
+                violations = axe_violations(browser, axe_source)
+                if violations:
+                    problems.append(f"{name}, the filters open, axe-core:\n{violations}")
+                scroll, client = browser.execute_script(
+                    "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];"
+                )
+                if scroll > client:
+                    problems.append(f"{name}, the filters open: the page scrolls sideways")
+    assert not problems, f"at {width} px:\n" + "\n".join(problems)
+
+
+def tab_until(browser: WebDriver, css: str, limit: int = 150) -> int:
+    """Press Tab until the focused element matches css: how many presses it took."""
+    for presses in range(1, limit + 1):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if browser.execute_script("return document.activeElement.matches(arguments[0])", css):
+            return presses
+    raise AssertionError(f"{css} not reached in {limit} Tab presses")
+
+
+@pytest.mark.parametrize("sized", WIDTHS, indirect=True)
+def test_the_skip_link_lands_on_the_results_a_few_tabs_before_the_first(sized, fakes_server):
+    browser = sized
+    for query, stops in (("?q=Aleppo", 6), ("", 3)):
+        browser.get(fakes_server.url + "/search" + query)
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        skip = browser.switch_to.active_element
+        assert skip.text == "Skip to results" and skip.get_attribute("class") == "skip-link"
+        skip.send_keys(Keys.ENTER)
+        assert browser.switch_to.active_element.get_attribute("id") == "results"
+        # Past the filters: for Aleppo the chart's table and its split by source, the two
+        # spellings' switches and the spellings page come first, then the first result (it
+        # was the 26th stop before, behind every filter; the 23rd on the empty query).
+        assert tab_until(browser, "ol.hits h2 a") == stops, query
+    # Without the skip link the filters come before the results, after the skip link, the
+    # brand, the box, its button, the exact box and "list every article" (Aleppo's results
+    # list some stories once for several copies); on a narrow screen they are closed (one
+    # stop, then the results' six) and open at a press, a sidebar open beside them when wide.
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    filters = browser.find_element(By.CSS_SELECTOR, "#filters > summary")
+    assert tab_until(browser, "#filters > summary") == 7
+    first = browser.find_element(By.CSS_SELECTOR, "ol.hits h2 a")
+    details = browser.find_element(By.ID, "filters")
+    if browser.execute_script("return window.innerWidth") <= 760:
+        assert details.get_attribute("open") is None
+        assert tab_until(browser, "ol.hits h2 a") == 6
+        assert filters.location["y"] < first.location["y"]
+        filters.click()
+    else:
+        assert filters.location["x"] < first.location["x"]
+    assert details.get_attribute("open") is not None
+    sort = browser.find_element(By.ID, "sort")
+    assert sort.is_displayed() and sort.location["y"] < first.location["y"]
+
+
+def test_the_count_is_announced_and_a_change_too(browser, fakes_server):
+    browser.get(fakes_server.url + "/search?q=Aleppo")
+    status = browser.find_element(By.ID, "status")
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+    wait(browser).until(lambda b: b.execute_script("return arguments[0].textContent", status))
+    assert status.get_attribute("textContent") == "377 results, page 1 of 38"
+    assert browser.find_element(By.CSS_SELECTOR, ".summary").text.startswith(
+        "377 results, page 1 of 38 ("
+    )
+    browser.find_element(By.ID, "from").send_keys("2016")
+    browser.find_element(By.ID, "to").click()  # the date field's change event
+    assert status.get_attribute("textContent") == "Dates changed: Apply searches with them."
+    browser.find_element(By.CSS_SELECTOR, ".dates button").click()
+    wait(browser).until(ec.url_contains("from=2016"))
+    status = browser.find_element(By.ID, "status")
+    wait(browser).until(lambda b: b.execute_script("return arguments[0].textContent", status))
+    summary = browser.find_element(By.CSS_SELECTOR, ".summary").text
+    assert summary.startswith(status.get_attribute("textContent") + " (")
+    assert not summary.startswith("377 ")
 
 
 # Hostile text in the browser ------------------------------------------------------------------

@@ -57,3 +57,30 @@
     });
   });
 })();
+
+// The results page: the count is announced (the status region is empty until now, so screen
+// readers read it when it is set), and again when a control changes the search; on a narrow
+// screen the filters start closed, a line above the results. Without script the count is the
+// plain text under the heading and the filters stay open.
+(function () {
+  "use strict";
+  var status = document.getElementById("status");
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+    filters.open = false;
+  }
+  if (!status) return;
+  function say(text) { status.textContent = text; }
+  window.addEventListener("load", function () { say(status.getAttribute("data-count")); });
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  // The date fields sit outside the form (form="search-form"): their events reach the document.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.form === form && (el.id === "from" || el.id === "to")) {
+      say("Dates changed: Apply searches with them.");
+    }
+  });
+  // A new sort, the exact box and Apply submit the form: the next page announces its count.
+  form.addEventListener("submit", function () { say("Searching…"); });
+})();
