@@ -7,9 +7,10 @@ hyphenated compounds and articles ("al-X"), real phrases of 2 to 4 consecutive w
 article, prefixes of 2 to 6 letters, proximity; combined with exclusions, ORs, nested groups,
 double negations, an OR holding a lone exclusion and fields. The parameters around it: exact
 spelling, date ranges from the archive's dates, sources (with other capitals, and names that
-differ only in case), sizes 1 to 100, pages, sorts. Some searches are meant to be refused
-(bad syntax, a word without letters, a prefix too short or of too many words, an unknown
-source, a page past the end, dates the wrong way round), so that both sides are seen to refuse.
+differ only in case), sizes 1 to 100, pages, sorts, every copy listed (collapse off). Some
+searches are meant to be refused (bad syntax, a word without letters, a prefix too short or
+of too many words, an unknown source, a page past the end, dates the wrong way round), so that
+both sides are seen to refuse.
 """
 
 from __future__ import annotations
@@ -274,6 +275,8 @@ class QueryGenerator:
                 params["date_from"], params["date_to"] = last, first  # maybe the wrong way
         if rng.random() < 0.2:
             params["sources"] = [self._source() for _ in range(rng.choice((1, 1, 1, 2, 3)))]
+        if rng.random() < 0.2:
+            params["collapse"] = rng.choice((False, "0", "false"))  # every copy listed
         return params
 
     def __iter__(self) -> QueryGenerator:
