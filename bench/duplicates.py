@@ -4,7 +4,8 @@ corpus, how alike the merged texts are, what it leaves apart, and what collapsin
     python bench/duplicates.py [--index DIR] [--json] [CORPUS ...]
 
 For each corpus (default: the five of ../shared/corpora): the articles, the stories told more
-than once and their copies besides the one listed, the least alike pair merged (Jaccard of
+than once (the same words within 3 days: search.rules.story) and their copies besides the one
+listed, the least alike pair merged (Jaccard of
 4-word shingles of their own words: 1.0 is word for word), and the near copies left apart
 (same source and title, shingles at least 80% alike, different keys). With --index, each query
 of bench/mix.json through the engine with and without collapsing: the articles, the results
@@ -19,6 +20,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from search import Engine, SearchRequest  # noqa: E402
 from search.corpus import Article, read_file  # noqa: E402
-from search.rules.story import own_words, story_key  # noqa: E402
+from search.rules.story import own_words, story_key, tellings  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -41,7 +43,7 @@ def alike(a: list[str], b: list[str]) -> float:
 
 
 def corpus_figures(path: Path) -> dict[str, object]:
-    told: dict[str, list[list[str]]] = defaultdict(list)
+    told: dict[str, list[tuple[object, list[str]]]] = defaultdict(list)
     by_title: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
     articles = 0
     for article in read_file(path):
@@ -51,9 +53,16 @@ def corpus_figures(path: Path) -> dict[str, object]:
         words = own_words(article.body)
         key = story_key(article.source, article.body)
         if key:
-            told[key].append(words)
+            told[key].append((article.date, words))
             by_title[(article.source.casefold(), article.title.casefold())].append((key, words))
-    retold = [group for group in told.values() if len(group) > 1]
+    retold = []
+    for group in told.values():
+        group.sort(key=lambda dw: (dw[0] is None, dw[0] or datetime.min))
+        numbers = tellings([date for date, _ in group])
+        for number in set(numbers):
+            telling = [w for (_, w), n in zip(group, numbers, strict=True) if n == number]
+            if len(telling) > 1:
+                retold.append(telling)
     least = min((alike(g[0], w) for g in retold for w in g[1:]), default=None)
     apart = 0
     for group in by_title.values():

@@ -15,6 +15,7 @@ from datetime import datetime
 from whoosh.reading import IndexReader
 
 from search.response import Coverage, Timeline
+from search.rules.story import tellings
 
 
 def read_column(reader: IndexReader, fieldname: str, translate: bool = True) -> list:
@@ -37,7 +38,9 @@ class Columns:
 
     source: list[str]
     story: list[str]  # the story key of each article (search.rules.story), "" for none
-    retold: frozenset[int]  # the live articles whose story another live article tells too
+    telling: dict[int, int]  # a live article told more than once -> its telling's number
+    told: dict[int, tuple[int, ...]]  # a telling's number -> its articles, the one listed first
+    retold: frozenset[int]  # the live articles whose telling another live article shares
     date: list[int]  # the date field's column values (ordered like the dates)
     undated: list[int]
     year: list[int]  # the year of each date, 0 for none
@@ -51,7 +54,7 @@ class Columns:
         deleted = frozenset(n for n in range(size) if reader.is_deleted(n))
         field = reader.schema["date"]
         if not size:
-            return cls([], [], frozenset(), [], [], [], [], deleted, field.to_column_value)
+            return cls([], [], {}, {}, frozenset(), [], [], [], [], deleted, field.to_column_value)
         date = read_column(reader, "date", translate=False)
         undated = read_column(reader, "undated")
         from_value = field.from_column_value
@@ -60,12 +63,29 @@ class Columns:
         ]
         month = [0 if d is None else d.year * 100 + d.month for d in dates]
         story = read_column(reader, "story")
-        told = Counter(story[n] for n in range(size) if story[n] and n not in deleted)
-        retold = frozenset(n for n in range(size) if told.get(story[n], 0) > 1 and n not in deleted)
+        by_key: dict[str, list[int]] = {}
+        for n in range(size):
+            if story[n] and n not in deleted:
+                by_key.setdefault(story[n], []).append(n)
+        telling: dict[int, int] = {}
+        told: dict[int, tuple[int, ...]] = {}
+        for members in by_key.values():
+            if len(members) < 2:
+                continue
+            members.sort(key=lambda n: (undated[n], 0 if undated[n] else date[n], n))
+            groups: dict[int, list[int]] = {}
+            for n, number in zip(members, tellings([dates[n] for n in members]), strict=True):
+                groups.setdefault(number, []).append(n)
+            for group in groups.values():
+                if len(group) > 1:
+                    told[len(told)] = tuple(group)
+                    telling.update(dict.fromkeys(group, len(told) - 1))
         return cls(
             source=read_column(reader, "source"),
             story=story,
-            retold=retold,
+            telling=telling,
+            told=told,
+            retold=frozenset(telling),
             date=date,
             undated=undated,
             year=[m // 100 for m in month],
@@ -95,16 +115,16 @@ class Columns:
         ]
 
     def stories(self, docs: Iterable[int]) -> tuple[set[int], dict[int, int]]:
-        """``docs`` with each story shown once: the set of those shown (an article without a
-        story key, or its story's first by :meth:`first_told`), and for each one shown of a
-        story told more than once, how many of ``docs`` it stands for besides itself."""
+        """``docs`` with each telling of a story shown once: the set of those shown (an article
+        no other tells alike, or its telling's first by :meth:`first_told`), and for each one
+        shown of a telling of several, how many of ``docs`` it stands for besides itself."""
         docs = docs if isinstance(docs, set | frozenset) else set(docs)
         retold = docs & self.retold  # most matches tell a story no other article tells
         shown = set(docs - retold)
-        story = self.story
-        told: dict[str, list[int]] = {}
+        telling = self.telling
+        told: dict[int, list[int]] = {}
         for n in retold:
-            told.setdefault(story[n], []).append(n)
+            told.setdefault(telling[n], []).append(n)
         more: dict[int, int] = {}
         for members in told.values():
             first = min(members, key=self.first_told) if len(members) > 1 else members[0]

@@ -599,9 +599,8 @@ class Engine:
         columns = self._columns()
         if docnum is None or docnum not in columns.retold:
             return []
-        told = self._docsets().docs(wq.Term("story", columns.story[docnum])) - {docnum}
         hits = []
-        for n in sorted(told - columns.deleted, key=columns.first_told):
+        for n in (n for n in columns.told[columns.telling[docnum]] if n != docnum):
             fields = reader.stored_fields(n)
             hits.append(
                 Hit(

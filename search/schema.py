@@ -92,7 +92,8 @@ def build_schema() -> Schema:
         undated=COLUMN(NumericColumn("B")),
         source=ID(stored=True, sortable=True),
         # The story the article tells (search.rules.story): articles of one story share it, to
-        # be shown once; a term, to list a story's articles, and a column, to collapse matches.
+        # be shown once (a column, grouped into tellings by date once per commit; a term too,
+        # to look a story up).
         story=ID(sortable=True),
         url=STORED(),
         # For incremental runs: the SHA-1 of what is indexed about the article, to tell a

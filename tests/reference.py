@@ -31,8 +31,9 @@ from the README ("Query syntax", "How matching works"):
 - NOT, AND, OR as in logic; dates inclusive (an undated article never within a date range);
   a source by its name as the index has it, else every name equal to it ignoring case;
 - the results listed (unless ``collapse`` is off): each story once, by the story key of
-  :func:`search.rules.story.story_key` read from the stored source and body, the earliest
-  dated article of a story standing for the others (undated last, then index order).
+  :func:`search.rules.story.story_key` read from the stored source and body and its tellings
+  by date (:func:`search.rules.story.tellings`), the earliest dated article of a telling
+  standing for the others (undated last, then index order).
 
 :func:`compare` runs one search through both and lists every difference: the total, pages,
 source facets, spelling counts, every page's hits (all of them, no repeats, none left out,
@@ -62,7 +63,7 @@ from search.request import SearchRequest
 from search.response import Hit, SearchResponse, format_date, present
 from search.rules import bare_possessive, exact_form, spelling_key
 from search.rules.fold import APOSTROPHES
-from search.rules.story import story_key
+from search.rules.story import story_key, tellings
 from search.variants import VariantFinder
 
 FIELDS = ("title", "body")
@@ -251,6 +252,7 @@ class Reference:
                     held.append(index)
         self.vocabulary = {f: sorted(self.postings[f]) for f in FIELDS}
         self.by_id = {doc.id: doc for doc in self.docs}
+        self.told = tellings_of(self.docs)
         self.sources = sorted({doc.source for doc in self.docs if doc.source})
         self._reached: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._possessive: dict[tuple[str, str, str], set[str]] = {}
@@ -479,7 +481,7 @@ class Reference:
         dated = [doc for doc in self.matching(plan) if within(doc)]
         matches = [doc for doc in dated if not chosen or doc.source in chosen]
         total = len(matches)
-        shown, more = stories(matches) if request.collapse else (matches, {})
+        shown, more = stories(matches, self.told) if request.collapse else (matches, {})
         pages = math.ceil(len(shown) / request.size)
         if request.page > max(pages, 1):
             raise QueryError(f"page {request.page} is past the last page ({max(pages, 1)})")
@@ -545,21 +547,46 @@ class Reference:
         return found
 
 
-def stories(matches: list[Doc]) -> tuple[list[Doc], dict[str, int]]:
-    """Each story once: the matches with a story key (search.rules.story, from the stored
-    source and body) grouped by it, the earliest dated of each group listed (undated after
-    dated, then the first indexed), with how many others it stands for."""
-    told: dict[str, list[Doc]] = {}
-    shown: list[Doc] = []
-    for doc in matches:
+def tellings_of(docs: list[Doc]) -> dict[int, int]:
+    """Each live article told alike by another (search.rules.story: the story key read from
+    the stored source and body, and its tellings by date), by its index: its telling's
+    number."""
+    by_key: dict[str, list[Doc]] = {}
+    for doc in docs:
         key = story_key(doc.source, doc.body)
         if key:
-            told.setdefault(key, []).append(doc)
+            by_key.setdefault(key, []).append(doc)
+    found: dict[int, int] = {}
+    number = 0
+    for group in by_key.values():
+        group.sort(key=_first_told)
+        numbers = tellings([doc.date for doc in group])
+        for telling in set(numbers):
+            members = [doc for doc, n in zip(group, numbers, strict=True) if n == telling]
+            if len(members) > 1:
+                found.update(dict.fromkeys((doc.index for doc in members), number))
+                number += 1
+    return found
+
+
+def _first_told(doc: Doc) -> tuple[bool, datetime, int]:
+    return (doc.date is None, doc.date or datetime.min, doc.docnum)
+
+
+def stories(matches: list[Doc], told: dict[int, int]) -> tuple[list[Doc], dict[str, int]]:
+    """Each telling of a story once: the matches grouped by their telling (``told``, from
+    :func:`tellings_of`), the earliest of each group listed (undated after dated, then the
+    first indexed), with how many others it stands for."""
+    groups: dict[int, list[Doc]] = {}
+    shown: list[Doc] = []
+    for doc in matches:
+        if doc.index in told:
+            groups.setdefault(told[doc.index], []).append(doc)
         else:
             shown.append(doc)
     more: dict[str, int] = {}
-    for group in told.values():
-        first = min(group, key=lambda d: (d.date is None, d.date or datetime.min, d.docnum))
+    for group in groups.values():
+        first = min(group, key=_first_told)
         shown.append(first)
         if len(group) > 1:
             more[first.id] = len(group) - 1

@@ -23,7 +23,8 @@ RECORDS = [
     {"id": "w1", "title": "Basra protests", "body": TEXT, "source": "Wire", "date": "2019-07-02"},
     {"id": "w2", "title": "BASRA PROTESTS (REPEAT)", "body": TEXT, "source": "wire",
      "date": "2019-07-01"},
-    {"id": "w3", "title": "Basra protests grow", "body": TEXT, "source": "Wire"},
+    {"id": "w3", "title": "Basra protests grow", "body": TEXT, "source": "Wire",
+     "date": "2019-07-03"},
     {"id": "a1", "title": "Basra protests", "body": TEXT, "source": "AP", "date": "2019-07-03"},
     {"id": "a2", "title": "Basra calm", "body": "Basra was calm on Saturday.", "source": "AP"},
 ]  # fmt: skip
@@ -61,3 +62,17 @@ def test_updates_and_removals_keep_the_stories_right(tmp_path):
         once = engine.search(SearchRequest.from_params("Basra"))
         assert (once.total, once.stories) == (4, 4)  # w3 tells its story alone now
         assert engine.article("w3").same_story == []
+
+
+def test_the_same_text_a_fortnight_later_is_another_story(tmp_path):
+    later = {"id": "w9", "title": "Basra protests", "body": TEXT, "source": "Wire",
+             "date": "2019-07-20"}  # fmt: skip
+    corpus = _write(tmp_path / "a.jsonl", [*RECORDS, later])
+    index_corpus(tmp_path / "ix", [corpus])
+    with Engine(tmp_path / "ix") as engine:
+        once = engine.search(SearchRequest.from_params("Basra"))
+        assert (once.total, once.stories) == (6, 4)
+        listed = {hit.id: hit.more_like_this for hit in once.hits}
+        assert listed["w9"] == 0 and listed["w2"] == 2  # 1 to 3 July, not the 20th
+        assert [other.id for other in engine.article("w2").same_story] == ["w1", "w3"]
+        assert engine.article("w9").same_story == []

@@ -6,7 +6,9 @@ their bodies say the same thing in their own words: the same words in the same o
 case, punctuation, spacing and line breaks are set aside, and once the lines a post quotes from
 another (Usenet's ``> `` lines) and its signature (after a ``-- `` line) are left out. A body of
 fewer than :data:`MIN_WORDS` words of its own is too short to tell a story apart: it has no
-key, and is never merged.
+key, and is never merged. The same words dated more than :data:`WINDOW_DAYS` days after the
+first article of a telling are a new telling (:func:`tellings`): a wire's fixed text for a
+recurring event ("the Bundesbank left its credit policies unchanged") is news each time.
 
 Measured on the five shared corpora (bench/duplicates.py): every pair merged writes the same
 words; articles that differ by a word or a figure (a corrected wire) are left apart.
@@ -16,11 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timedelta
 
-__all__ = ["MIN_WORDS", "own_words", "story_key"]
+__all__ = ["MIN_WORDS", "WINDOW_DAYS", "own_words", "story_key", "tellings"]
 
 #: Fewer words of its own than this and an article has no story key.
 MIN_WORDS = 20
+#: Articles of one key are one telling while dated within this many days of its first.
+WINDOW_DAYS = 3
 
 _WORD = re.compile(r"\w+")
 _SIGNATURE = re.compile(r"^-- ?$")
@@ -49,3 +54,31 @@ def story_key(source: str | None, body: str | None) -> str:
         return ""
     text = f"{(source or '').casefold()}\0{' '.join(words)}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def tellings(dates: list[datetime | None]) -> list[int]:
+    """The tellings of the articles of one story key, given in the order that picks the one
+    listed (the earliest dated first, the undated last): a number for each, the same for the
+    articles of one telling. A telling starts with its earliest article and takes every later
+    one dated within :data:`WINDOW_DAYS` days of it; the undated make one telling of their own.
+
+    >>> d = datetime.fromisoformat
+    >>> tellings([d("1987-03-05"), d("1987-03-06"), d("1987-03-19"), None, None])
+    [0, 0, 1, 2, 2]
+    """
+    found: list[int] = []
+    first: datetime | None = None
+    number = -1
+    undated = -1
+    for date in dates:
+        if date is None:
+            if undated < 0:
+                number += 1
+                undated = number
+            found.append(undated)
+            continue
+        if first is None or date - first > timedelta(days=WINDOW_DAYS):
+            number += 1
+            first = date
+        found.append(number)
+    return found

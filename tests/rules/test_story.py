@@ -40,3 +40,19 @@ def test_a_short_body_has_no_story():
     assert story_key("Reuters", short) == ""
     assert story_key("Reuters", short + " more") != ""
     assert story_key(None, None) == ""
+
+
+def test_the_same_text_days_later_is_a_new_telling():
+    from datetime import datetime
+
+    from search.rules.story import WINDOW_DAYS, tellings
+
+    d = datetime.fromisoformat
+    # A wire's fixed text for a recurring event: each meeting is news of its own.
+    assert tellings([d("1987-03-05"), d("1987-03-19"), d("1987-04-02")]) == [0, 1, 2]
+    assert tellings([d("1987-03-05"), d("1987-03-05T18:00"), d("1987-03-08")]) == [0, 0, 0]
+    assert WINDOW_DAYS == 3
+    # Within the window of the telling's first, not of the one before.
+    assert tellings([d("2019-07-01"), d("2019-07-03"), d("2019-07-05")]) == [0, 0, 1]
+    assert tellings([None, None]) == [0, 0]
+    assert tellings([d("2019-07-01"), None]) == [0, 1]
