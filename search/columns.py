@@ -37,10 +37,10 @@ class Columns:
     """The source, date and undated flag of every document number of one reader."""
 
     source: list[str]
-    story: list[str]  # the story key of each article (search.rules.story), "" for none
-    telling: dict[int, int]  # a live article told more than once -> its telling's number
-    told: dict[int, tuple[int, ...]]  # a telling's number -> its articles, the one listed first
-    retold: frozenset[int]  # the live articles whose telling another live article shares
+    # The live articles whose telling of a story (search.rules.story) another shares -> the
+    # telling's number; and each telling's articles, the one a search lists first.
+    telling: dict[int, int]
+    told: dict[int, tuple[int, ...]]
     date: list[int]  # the date field's column values (ordered like the dates)
     undated: list[int]
     year: list[int]  # the year of each date, 0 for none
@@ -54,7 +54,7 @@ class Columns:
         deleted = frozenset(n for n in range(size) if reader.is_deleted(n))
         field = reader.schema["date"]
         if not size:
-            return cls([], [], {}, {}, frozenset(), [], [], [], [], deleted, field.to_column_value)
+            return cls([], {}, {}, [], [], [], [], deleted, field.to_column_value)
         date = read_column(reader, "date", translate=False)
         undated = read_column(reader, "undated")
         from_value = field.from_column_value
@@ -82,10 +82,8 @@ class Columns:
                     telling.update(dict.fromkeys(group, len(told) - 1))
         return cls(
             source=read_column(reader, "source"),
-            story=story,
             telling=telling,
             told=told,
-            retold=frozenset(telling),
             date=date,
             undated=undated,
             year=[m // 100 for m in month],
@@ -119,7 +117,7 @@ class Columns:
         no other tells alike, or its telling's first by :meth:`first_told`), and for each one
         shown of a telling of several, how many of ``docs`` it stands for besides itself."""
         docs = docs if isinstance(docs, set | frozenset) else set(docs)
-        retold = docs & self.retold  # most matches tell a story no other article tells
+        retold = docs & self.telling.keys()  # most matches tell a story no other tells
         shown = set(docs - retold)
         telling = self.telling
         told: dict[int, list[int]] = {}

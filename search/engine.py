@@ -33,7 +33,7 @@ from search.errors import NotFound, PastLastPage, QueryError
 from search.highlight import match_spans
 from search.paragraphs import paragraphs
 from search.querybuild import FIELDS, QueryBuilder, query_tokens
-from search.querylang import Node, Word, parse_query
+from search.querylang import Node, Word
 from search.request import SearchRequest
 from search.response import (
     Alternative,
@@ -548,9 +548,8 @@ class Engine:
             q, exact, without = reached_from.q, reached_from.exact, reached_from.without
         search = reached_from or SearchRequest.from_params(q, exact=exact, without=without)
         builder = QueryBuilder(self._finder, exact=exact, without=frozenset(without))
-        node = parse_query(q) if q.strip() else None
-        if node is not None:
-            builder.build(node)
+        if search.node is not None:
+            builder.build(search.node)
         fields = (
             None
             if re.search("[\ud800-\udfff]", article_id)
@@ -597,26 +596,10 @@ class Engine:
         reader = self._searcher.reader()
         docnum = self._searcher.document_number(id=article_id)
         columns = self._columns()
-        if docnum is None or docnum not in columns.retold:
+        if docnum is None or docnum not in columns.telling:
             return []
-        hits = []
-        for n in (n for n in columns.told[columns.telling[docnum]] if n != docnum):
-            fields = reader.stored_fields(n)
-            hits.append(
-                Hit(
-                    rank=len(hits) + 1,
-                    id=fields["id"],
-                    title=present(fields.get("title")),
-                    source=present(fields.get("source")),
-                    date=format_date(fields.get("date")),
-                    url=present(fields.get("url")),
-                    score=None,
-                    title_html="",
-                    snippet_html="",
-                    matched=[],
-                )
-            )
-        return hits
+        others = (n for n in columns.told[columns.telling[docnum]] if n != docnum)
+        return [Hit.listed(rank, reader.stored_fields(n)) for rank, n in enumerate(others, 1)]
 
     def _hit(
         self,
@@ -634,14 +617,8 @@ class Engine:
         matched: dict[str, str] = {}
         _matched_spellings(title_spans, matched)
         _matched_spellings(body_spans, matched)
-        return Hit(
-            rank=rank,
-            id=fields["id"],
-            title=present(title),
-            source=present(fields.get("source")),
-            date=format_date(fields.get("date")),
-            url=present(fields.get("url")),
-            score=None if score is None else round(score, 4),
+        return replace(
+            Hit.listed(rank, fields, None if score is None else round(score, 4)),
             title_html=to_html(mark_all(title, title_spans)),
             snippet_html=to_html(make_snippet(body, body_spans)),
             matched=list(matched.values()),

@@ -51,6 +51,22 @@ class Hit:
     # The other matches telling the same story (search.rules.story), shown through this one.
     more_like_this: int = 0
 
+    @classmethod
+    def listed(cls, rank: int, fields: dict[str, object], score: float | None = None) -> Hit:
+        """A hit from an article's stored fields alone: nothing marked, no snippet."""
+        return cls(
+            rank=rank,
+            id=str(fields["id"]),
+            title=present(fields.get("title")),  # type: ignore[arg-type]
+            source=present(fields.get("source")),  # type: ignore[arg-type]
+            date=format_date(fields.get("date")),  # type: ignore[arg-type]
+            url=present(fields.get("url")),  # type: ignore[arg-type]
+            score=score,
+            title_html="",
+            snippet_html="",
+            matched=[],
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             "rank": self.rank,

@@ -663,19 +663,8 @@ class ListingEngine(Engine):
         more: dict[int, int] | None = None,
     ) -> Hit:
         fields = self._searcher.stored_fields(docnum)
-        return Hit(
-            rank=rank,
-            id=fields["id"],
-            title=present(fields.get("title")),
-            source=present(fields.get("source")),
-            date=format_date(fields.get("date")),
-            url=present(fields.get("url")),
-            score=None if score is None else round(score, 4),
-            title_html="",
-            snippet_html="",
-            matched=[],
-            more_like_this=more.get(docnum, 0) if more else 0,
-        )
+        hit = Hit.listed(rank, fields, None if score is None else round(score, 4))
+        return replace(hit, more_like_this=more.get(docnum, 0) if more else 0)
 
     def _alternatives(self, *args: object) -> None:
         return None
