@@ -154,20 +154,29 @@ def _writer(ix: FileIndex, procs: int) -> IndexWriter:
     """
     if procs == 1:
         return NewsSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
+    _WORKERS.parent = os.getpid()
     multiprocessing.util.register_after_fork(_WORKERS, _exit_with_parent)
     return NewsMpWriter(ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=LOCK_TIMEOUT)
 
 
 class _Workers:
-    """The after-fork registration of Whoosh's writer workers (needs a weak-referenceable key)."""
+    """The after-fork registration of Whoosh's writer workers (needs a weak-referenceable key),
+    with the pid of the process that forks them."""
+
+    parent: int = 0
 
 
 _WORKERS = _Workers()
 
 
-def _exit_with_parent(_: object) -> None:
-    """In a writer worker: exit as soon as the indexing process that forked it is gone."""
-    parent = os.getppid()
+def _exit_with_parent(workers: _Workers) -> None:
+    """In a writer worker: exit as soon as the indexing process that forked it is gone.
+
+    The parent's pid is the one recorded before the fork, not ``os.getppid()`` read here: a
+    parent killed between the fork and this hook has already handed the worker to init, whose
+    pid would then be watched for ever.
+    """
+    parent = workers.parent
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -214,11 +214,29 @@ def test_kill_9_while_committing_leaves_the_old_commit_or_the_new(
     returncode, _ = run.finish()
 
     assert returncode == -signal.SIGKILL
-    _assert_no_process_left(batch)
+    _assert_no_process_left(index_dir)
     count = _assert_consistent(index_dir, tmp_path, {BASE: [base], BASE + BATCH: [base, batch]})
     if moment == "new generation appears":
         assert count == BASE + BATCH
     _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
+
+
+def test_a_worker_whose_parent_died_before_its_watch_began_exits():
+    # A parent killed between forking a worker and the worker's after-fork hook has already
+    # handed the worker to init: the watch must compare with the pid recorded before the fork.
+    # Here the recorded parent is a pid that is not the worker's parent (as after such a death).
+    code = (
+        "import os, time\n"
+        "from search import indexer\n"
+        "workers = indexer._Workers()\n"
+        "workers.parent = os.getppid() + 1_000_000\n"
+        "indexer._exit_with_parent(workers)\n"
+        "time.sleep(30)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, check=False)
+    assert done.returncode == 1
+    assert time.monotonic() - started < 10
 
 
 # Killed between Whoosh's commit and the metadata ------------------------------------------------
@@ -275,7 +293,7 @@ def test_ctrl_c_as_the_commit_begins_exits_130_and_commits_nothing(index_dir, tm
     assert returncode == 130, output
     assert "interrupted: nothing was committed" in output
     assert "Traceback" not in output
-    _assert_no_process_left(batch)
+    _assert_no_process_left(index_dir)
     assert _assert_consistent(index_dir, tmp_path, {BASE: [base]}) == BASE
     _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
 
@@ -316,6 +334,6 @@ def test_ctrl_c_held_just_before_the_commit_stops_the_writer_processes(index_dir
 
     assert returncode == 130, output
     assert "interrupted: nothing was committed" in output
-    _assert_no_process_left(batch)
+    _assert_no_process_left(index_dir)
     assert _assert_consistent(index_dir, tmp_path, {BASE: [base]}) == BASE
     _next_run_completes(index_dir, tmp_path, base, batch, documents=BASE + BATCH)
