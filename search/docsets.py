@@ -1,17 +1,19 @@
-"""The documents a query matches, as sets: for counting, facets and filters, without scoring.
+"""The documents a query matches, as sets: for counting, facets, filters and what is ranked.
 
 Whoosh finds the documents of a query by stepping its matchers one posting at a time in Python
 (``Searcher.docs_for_query``): for "oil prices" over the five corpora that walk took as long as
-the scored search itself. Here a term's postings are read a block at a time (Whoosh stores them
-as blocks of delta-encoded document numbers, decoded with ``itertools.accumulate``, in C) into a
-set, and a query tree is evaluated by set algebra, also in C: an Or is a union, an And an
-intersection, an AndNot a difference. A phrase (and a sequence of OR groups of terms, the
-cross-spelling phrase) is the intersection of its words' sets, then positions are read only
-for the documents in it, a block of postings at a time. Any other kind of query is left to
-Whoosh. :meth:`DocSets.scoring_query` hands Whoosh's scorer the phrases already found, so that
-it scores them without reading positions again. The sets of recent terms
-are kept, up to a bounded number of document numbers, for the life of one searcher (one
-commit).
+the scored search itself. Here a term's documents come from its postings read a block at a
+time (:mod:`search.postings`) into a set, and a query tree is evaluated by set algebra, in C:
+an Or is a union, an And an intersection, an AndNot a difference. A phrase (and a sequence of
+OR groups of terms, the cross-spelling phrase) is the intersection of its words' sets, then
+positions are read only for the documents in it, a block of postings at a time. Any other kind
+of query is refused. The sets of recent terms are kept, up to a bounded number of document
+numbers, for the life of one searcher (one commit); so are the last phrases found, which the
+scorer (:mod:`search.scorer`) asks for again.
+
+Which documents match is decided here, never by Whoosh's walk: its AndNot matcher lets a
+document of the excluded part through when that part's first document comes before the
+included part's.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from itertools import accumulate
 from pickle import loads
 
 from whoosh import query as wq
-from whoosh.matching import IntersectionMatcher, ListMatcher, Matcher, NullMatcher
-from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
+from whoosh.matching import Matcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
 from search.budget import UNLIMITED
+from search.postings import Postings
 
 #: Phrases whose documents are kept (the most recent).
 PHRASES_KEPT = 32
@@ -41,9 +44,15 @@ class DocSets:
     """Sets of matching document numbers for one searcher (live documents only)."""
 
     def __init__(
-        self, searcher: Searcher, deleted: frozenset[int], cache_ids: int = CACHE_IDS
+        self,
+        searcher: Searcher,
+        deleted: frozenset[int],
+        cache_ids: int = CACHE_IDS,
+        postings: Postings | None = None,
     ) -> None:
         self._searcher = searcher
+        #: The searcher's postings as arrays, which the sets are made of.
+        self.postings = postings if postings is not None else Postings(searcher)
         self._cache_limit = cache_ids
         reader = searcher.reader()
         self._deleted = deleted
@@ -82,7 +91,7 @@ class DocSets:
             return self.live()
         if q is wq.NullQuery:
             return set()
-        slots = _slots(q)
+        slots = phrase_slots(q)
         if slots is None:
             raise TypeError(f"no set evaluation for {q!r}")
         found = self._phrases.get(slots)
@@ -90,54 +99,6 @@ class DocSets:
             found = self._phrases[slots] = frozenset(self._near(*slots))
             if len(self._phrases) > PHRASES_KEPT:
                 self._phrases.popitem(last=False)
-        return found
-
-    def scoring_query(self, q: wq.Query) -> wq.Query:
-        """What Whoosh's scorer ranks ``q``'s matches by, given them as its filter: ``q`` with
-        each exclusion dropped (the filter holds none of its documents), an exclusion that
-        stands alone in an Or replaced by every document at a score of 0.0, and every phrase
-        replaced by the intersection of its words, kept to the documents where the phrase
-        stands. The same scores as Whoosh gives ``q``'s matches (up to the rounding of a sum
-        taken in another order: every Or is a tree of unions, :class:`_Or`).
-
-        Which documents match is decided here, by :meth:`docs`, never by Whoosh's walk: its
-        AndNot matcher lets a document of the excluded part through when that part's first
-        document comes before the included part's. Whoosh scores a phrase by the sum of its
-        words' scores (its matcher wraps an intersection of theirs, in the phrase's order),
-        and finds where it stands by reading positions document by document, in Python, as it
-        scores; those documents are already known here.
-        """
-        if isinstance(q, wq.Every) or (isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)):
-            return _Within(None, self._by_leaf(self.live()))
-        if isinstance(q, wq.AndNot):
-            return self.scoring_query(q.a)
-        if _slots(q) is not None:
-            subqueries = (
-                [_Term(q.fieldname, word) for word in q.words]
-                if isinstance(q, wq.Phrase)
-                else [self.scoring_query(sub) for sub in q.subqueries]
-            )
-            return _Within(_Intersection(subqueries, boost=q.boost), self._by_leaf(self._eval(q)))
-        if isinstance(q, wq.Or):
-            return _Or([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
-        if isinstance(q, wq.And):
-            return wq.And([self.scoring_query(sub) for sub in q.subqueries], boost=q.boost)
-        if type(q) is wq.Term:
-            return _Term(q.fieldname, q.text, boost=q.boost)
-        return q
-
-    def among(self, q: wq.Query, docs: Iterable[int]) -> wq.Query:
-        """``q`` kept to ``docs``, which lead: Whoosh's matchers skip to each of them rather
-        than step through every posting of their terms (the same scores)."""
-        return _Within(q, self._by_leaf(docs))
-
-    def _by_leaf(self, docs: Iterable[int]) -> dict[int, list[int]]:
-        """``docs`` in each leaf reader's own numbers, ascending, by the reader's id()."""
-        found: dict[int, list[int]] = {}
-        ordered = sorted(docs)
-        for reader, offset in self._leaves:
-            end = offset + reader.doc_count_all()
-            found[id(reader)] = [n - offset for n in ordered if offset <= n < end]
         return found
 
     def term(self, fieldname: str, text: str) -> frozenset[int]:
@@ -184,133 +145,17 @@ class DocSets:
         return set().union(*(self.term(fieldname, text) for text in texts))
 
     def _postings(self, fieldname: str, text: str) -> Iterable[int]:
-        for reader, offset in self._leaves:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            if isinstance(matcher, FilterMatcher):  # deletions: dropped by _live, all at once
-                matcher = matcher.child
-            yield from _block_ids(matcher, offset)
+        return self.postings.term(fieldname, text).ids.tolist()
 
     def _live(self, docs: Iterable[int]) -> frozenset[int]:
         found = frozenset(docs)
         return found - self._deleted if self._deleted else found
 
 
-class _Boosted(WrappingMatcher):
-    """Whoosh's boost, which also tells the parts it wraps the least score that matters in
-    their own terms: Whoosh's WrappingMatcher divides that score by the boost when it skips
-    blocks but not when its top-N collector prunes the matcher tree (``replace``), so a term
-    boosted above 1 (every title term) could be dropped while it could still lift a document
-    into the top N."""
-
-    def replace(self, minquality: float = 0) -> Matcher:
-        child = self.child.replace(minquality / self.boost if minquality else 0)
-        return self if child is self.child else self._replacement(child)
-
-
-class _Or(wq.Or):
-    """An Or always matched by a tree of unions. On an index of up to 5,000 documents
-    Whoosh's Or of three parts or more preloads their matches into an ArrayUnionMatcher,
-    whose best possible score is the best of its parts' instead of their sum: the top-N
-    collector then pruned documents that match several parts, the best ones (the first page
-    of "Damascus OR Aleppo" on fakes.jsonl missed its best match)."""
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
-
-
-class _Term(wq.Term):
-    """A term whose boost is a :class:`_Boosted`."""
-
-    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
-        boost, self.boost = self.boost, 1.0
-        try:
-            m = super().matcher(searcher, context)
-        finally:
-            self.boost = boost
-        return _Boosted(m, boost=boost) if boost != 1.0 and m.is_active() else m
-
-
-class _Intersection(wq.And):
-    """An And whose matchers are paired in the order of its subqueries, as a phrase's are
-    (Whoosh's And pairs the rarest first), so that a document's score is the same sum; its
-    boost is a :class:`_Boosted`."""
-
-    def _matcher(self, subs: list[wq.Query], searcher: Searcher, context: object) -> Matcher:
-        boost, self.boost = self.boost, 1.0
-        try:
-            m = self._tree_matcher(subs, IntersectionMatcher, searcher, context, None)
-        finally:
-            self.boost = boost
-        return _Boosted(m, boost=boost) if boost != 1.0 else m
-
-
-class _Within(wq.Query):
-    """The documents of ``child`` among fixed ones (in each leaf reader's numbers, ascending,
-    by its id()), scored by ``child``; with no child, the fixed documents at a score of 0.0.
-
-    The fixed documents lead: the child's matchers skip to each of them (a block at a time),
-    rather than walk every document of the child's to filter them."""
-
-    def __init__(self, child: wq.Query | None, docs: dict[int, list[int]]) -> None:
-        self.child = child
-        self.docs = docs
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Within) and (self.child, self.docs) == (other.child, other.docs)
-
-    def __hash__(self) -> int:
-        return hash(self.child)
-
-    def __repr__(self) -> str:
-        return f"_Within({self.child!r}, {sum(map(len, self.docs.values()))} documents)"
-
-    def children(self) -> list[wq.Query]:
-        return [] if self.child is None else [self.child]
-
-    def estimate_size(self, ixreader: object) -> int:
-        return len(self.docs.get(id(ixreader), ()))
-
-    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
-        docs = self.docs.get(id(searcher.reader()))
-        if not docs:
-            return NullMatcher()
-        # Each fixed document scores 0.0 of its own: the sum is the child's score, exactly.
-        fixed = _Fixed(docs, weights=[0.0] * len(docs))
-        if self.child is None:
-            return fixed
-        return IntersectionMatcher(fixed, self.child.matcher(searcher, context))
-
-
-class _Fixed(ListMatcher):
-    """Fixed documents at a score of 0.0, with no block quality to skip by: Whoosh's list
-    matcher gives its one block the quality 0.0, so an intersection led by it skipped every
-    document after the heap of the top N filled (pages repeated and left out articles)."""
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-
-def _block_ids(matcher: object, offset: int) -> Iterable[int]:
-    """The document numbers of a term's postings, a block at a time where the matcher is
-    Whoosh's on-disk one (its blocks hold delta-encoded ids), else one posting at a time."""
-    read = getattr(matcher, "_read_data", None)
-    if read is None or getattr(matcher, "_byteids", True):
-        for docnum in matcher.all_ids():  # type: ignore[attr-defined]
-            yield docnum + offset
-        return
-    while matcher.is_active():  # type: ignore[attr-defined]
-        if matcher._data is None:  # type: ignore[attr-defined]
-            read()
-        ids = accumulate(matcher._data[0])  # type: ignore[attr-defined]
-        yield from map(offset.__add__, ids) if offset else ids
-        matcher._next_block()  # type: ignore[attr-defined]
-
-
 _Slots = tuple[str, tuple[tuple[str, ...], ...], int]
 
 
-def _slots(q: wq.Query) -> _Slots | None:
+def phrase_slots(q: wq.Query) -> _Slots | None:
     """A phrase as (field, the terms each position may hold, the slop), or None for another
     query: a Phrase, or a Sequence of terms or OR groups of terms, in one field."""
     if isinstance(q, wq.Phrase):

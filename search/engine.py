@@ -22,7 +22,6 @@ from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.collectors import Collector, FilterCollector, WrappingCollector
 
 from search import store
 from search.budget import DEFAULT_SECONDS, UNLIMITED, Budget
@@ -49,6 +48,7 @@ from search.response import (
 from search.rules import exact_form, explain_match, fold, skeleton
 from search.rules.arabic_script import is_arabic, join_allah
 from search.rules.company import SEPARATOR as COMPANY_SEPARATOR
+from search.scorer import Scorer
 from search.snippets import Span, make_snippet, mark_all, to_html
 from search.suggest import did_you_mean, fewer_words
 from search.variants import Spelling, VariantFinder
@@ -83,17 +83,6 @@ def _matched_spellings(spans: list[Span], into: dict[str, str]) -> None:
             into[exact] = re.sub(r"[’']s$", "", span.word)
 
 
-#: Up to this many matches, a query that reached other spellings is scored in one search and
-#: ordered here; above it, as two top-N searches (typed spellings, then the rest), which skip
-#: the postings blocks that cannot make the page.
-SCORE_ALL = 500
-#: Up to this many matches, the scorer is led by them (its matchers skip from one to the next);
-#: above it, it walks the postings with Whoosh's block skipping and filters.
-LEAD_MATCHES = 2000
-#: The widest union of terms whose matcher tree Whoosh's top-N collector may prune as it goes
-#: (``replace``, every 10 matches): each pruning walks the whole tree, so for a prefix that
-#: stands for hundreds of words it costs more than it saves ("pla*": 2.0 s pruned, 0.38 s not).
-MAX_PRUNED_UNION = 64
 #: A name page's newest articles, and the names it lists as written with the name.
 NEWEST_ON_NAME_PAGE = 10
 COMPANY_ON_NAME_PAGE = 15
@@ -128,6 +117,7 @@ class Engine:
         self._sources: dict[str, int] | None = None
         self._column_values: Columns | None = None
         self._docset_values: DocSets | None = None
+        self._scorer_value: Scorer | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -157,6 +147,7 @@ class Engine:
         self._sources = None
         self._column_values = None
         self._docset_values = None
+        self._scorer_value = None
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -171,11 +162,11 @@ class Engine:
     def _budgeted(self) -> Iterator[Budget]:
         """One search's time budget, checked by the set pass too while it lasts."""
         budget = Budget(self.budget)
-        self._docsets().budget = budget
+        self._docsets().budget = self._scorer().budget = budget
         try:
             yield budget
         finally:
-            self._docsets().budget = UNLIMITED
+            self._docsets().budget = self._scorer().budget = UNLIMITED
 
     def _selection(
         self, request: SearchRequest, budget: Budget = UNLIMITED
@@ -415,60 +406,11 @@ class Engine:
             sign = -1 if request.sort == "newest" else 1
             order = heapq.nsmallest(limit, allowed, key=lambda n: (undated[n], sign * date[n], n))
             return [(n, None) for n in order]
-        scoring = self._docsets().scoring_query(query)
+        # Other spellings reached: the articles that write a word (or a phrase) as it was
+        # typed come first, then those with only other spellings, each by relevance.
         typed_query = builder.terms.typed_query(FIELDS)
-        if typed_query is None:
-            return self._scored(scoring, allowed, limit)
-        # Other spellings were reached: the articles that write a word (or a phrase) as it was
-        # typed come first, then those with only other spellings, each by relevance. Each part
-        # is one top-N search of Whoosh's, which skips postings blocks that cannot make the page.
-        typed = allowed & self._docsets().docs(typed_query)
-        if len(allowed) <= SCORE_ALL:
-            # Few matches: score them all in one search, and order them here.
-            ranked = self._scored(scoring, allowed, None)
-            ranked.sort(key=lambda hit: (hit[0] not in typed, -(hit[1] or 0.0), hit[0]))
-            return ranked[:limit]
-        ranked = self._scored(scoring, typed, limit)
-        if len(typed) < limit:
-            ranked += self._scored(scoring, allowed - typed, limit - len(typed))
-        return ranked
-
-    def _scored(
-        self, scoring: wq.Query, allowed: set[int], limit: int | None
-    ) -> list[tuple[int, float | None]]:
-        """The ``limit`` best of ``allowed`` (all with None) by BM25F, ties in document order.
-
-        Every document of ``allowed`` holds a term or phrase of ``scoring``; a document that
-        Whoosh would not return is a fault, reported rather than dropped from the count."""
-        if not allowed:
-            return []
-        docsets = self._docsets()
-        lead = len(allowed) <= LEAD_MATCHES
-        if lead:
-            # Few matches: they lead, and the terms' matchers skip to each of them.
-            scoring = docsets.among(scoring, allowed)
-        ranking = self._searcher.collector(limit=limit)
-        # Whoosh's top-N collector also prunes the matcher tree every 10 matches (``replace``),
-        # dropping parts whose best possible score seems too low to matter. In Whoosh 2.7.5
-        # that loses documents of intersections (an And of words in several spellings lost its
-        # best match), so pages repeated and skipped articles: it is kept only for a union of
-        # terms (a word in its spellings, where it pays most), found sound there by
-        # tests/test_docsets.py. Skipping whole blocks whose best score cannot make the page
-        # (``usequality``) is sound and stays. A wide union (a prefix's words) is not pruned:
-        # MAX_PRUNED_UNION.
-        if not _union_of_terms(scoring):
-            ranking.replace = 0
-        collector: Collector = _BudgetCollector(ranking, docsets.budget)
-        if not lead:
-            collector = FilterCollector(collector, allow=allowed)
-        self._searcher.search_with_collector(scoring, collector)
-        ranked = [(hit.docnum, float(hit.score)) for hit in collector.results()]
-        expected = len(allowed) if limit is None else min(limit, len(allowed))
-        if len(ranked) != expected:
-            raise RuntimeError(
-                f"the scorer ranked {len(ranked)} of {expected} matches of {scoring!r}"
-            )
-        return ranked
+        typed = None if typed_query is None else self._docsets().docs(typed_query)
+        return self._scorer().top(query, allowed, limit, first=typed)
 
     def _matches(
         self, query: wq.Query, first: datetime | None, last: datetime | None
@@ -497,6 +439,12 @@ class Engine:
         if self._docset_values is None:
             self._docset_values = DocSets(self._searcher, self._columns().deleted)
         return self._docset_values
+
+    def _scorer(self) -> Scorer:
+        if self._scorer_value is None:
+            docsets = self._docsets()
+            self._scorer_value = Scorer(self._searcher, docsets.postings, docsets)
+        return self._scorer_value
 
     def _columns(self) -> Columns:
         if self._column_values is None:
@@ -731,33 +679,6 @@ class Engine:
                     }
                 )
         return report
-
-
-def _union_of_terms(q: wq.Query) -> bool:
-    """Whether a scoring query is one term, or an Or of at most :data:`MAX_PRUNED_UNION`
-    terms."""
-    if isinstance(q, wq.Or):
-        subqueries = q.subqueries
-        return len(subqueries) <= MAX_PRUNED_UNION and all(
-            isinstance(sub, wq.Term) for sub in subqueries
-        )
-    return isinstance(q, wq.Term)
-
-
-class _BudgetCollector(WrappingCollector):
-    """Whoosh's collector, checking the search's budget every few hundred documents scored
-    (Whoosh's own TimeLimitCollector needs a timer thread and SIGALRM, which only the main
-    thread may use)."""
-
-    def __init__(self, child: Collector, budget: Budget) -> None:
-        super().__init__(child)
-        self.budget = budget
-
-    def matches(self) -> Iterator[int]:
-        for i, docnum in enumerate(self.child.matches()):
-            if not i % 256:
-                self.budget.check()
-            yield docnum
 
 
 def _rule(query_word: str, spelling: Spelling) -> str:

@@ -5,6 +5,7 @@ Indexes built here are read-only for tests: a test that changes an index builds 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +43,26 @@ def fakes_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.mktemp("fakes-index")
     index_corpus(index_dir, [FAKES])
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def updated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """fakes.jsonl indexed by two writer processes (two segments), then again after 100
+    articles were dropped and 20 changed: a multi-segment index with deletions."""
+    root = tmp_path_factory.mktemp("docsets")
+    lines = FAKES.read_text(encoding="utf-8").splitlines()
+    corpus = root / "fakes.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_corpus(root / "index", [corpus], procs=2)
+    changed = []
+    for i, line in enumerate(lines[100:]):
+        record = json.loads(line)
+        if i < 20:
+            record["body"] += " Hizballah was named again."
+        changed.append(json.dumps(record))
+    corpus.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    index_corpus(root / "index", [corpus])
+    return root / "index"
 
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
