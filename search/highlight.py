@@ -174,18 +174,48 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[str]:
+    """The distinct words of ``text`` (as ``WORD_RE`` finds them) whose exact form is one of
+    ``wanted`` or starts with one of ``prefixes``.
+
+    Most stored text is ASCII, where a word's exact form is its lower case with a possessive
+    or a plural's end taken off (*countries* gives *country*): every such word then starts with
+    its exact form less the last letter. Those beginnings are looked up in the text's lower
+    case (``str.find``, no regular expression over every word), and only the words that start
+    there are read. Other text has each of its words folded (cached).
+    """
+    beginnings = {form[:-1] for form in wanted} | {p[:-1] for p in prefixes}
+    if not (text.isascii() and "`" not in text) or min(map(len, beginnings), default=2) < 2:
+        return {
+            w
+            for w in set(WORD_RE.findall(text))
+            if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
+        }
+    lowered = text.lower()
+    found: set[str] = set()
+    for beginning in beginnings:
+        at = lowered.find(beginning)
+        while at >= 0:
+            before = lowered[at - 1] if at else " "
+            # A word starts here unless a letter, or a letter and an apostrophe, come before.
+            if not before.isalnum() and not (
+                before == "'" and at > 1 and lowered[at - 2].isalnum()
+            ):
+                match = WORD_RE.match(text, at)
+                exact = exact_form(match.group()) if match else ""
+                if exact and (exact in wanted or (prefixes and exact.startswith(prefixes))):
+                    found.add(match.group())  # type: ignore[union-attr]
+            at = lowered.find(beginning, at + 1)
+    return found
+
+
 def _regions(text: str, marks: Marks) -> Iterator[re.Match[str]]:
     """The compounds of ``text`` (as the tokenizer finds them) that hold a word the query
     marks, or a part of a hyphenated spelling it marks, in order."""
     wanted = set(marks.words)
     for compound in marks.compounds:
         wanted.update(compound.split("-"))
-    prefixes = tuple(marks.prefixes)
-    words = {
-        w
-        for w in set(WORD_RE.findall(text))
-        if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
-    }
+    words = marked_words(text, wanted, tuple(marks.prefixes))
     if not words:
         return
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -206,4 +236,4 @@ def _regions(text: str, marks: Marks) -> Iterator[re.Match[str]]:
         yield region
 
 
-__all__ = ["match_spans", "phrase_positions", "spans_of"]
+__all__ = ["marked_words", "match_spans", "phrase_positions", "spans_of"]

@@ -3,11 +3,15 @@ phrases marked only where they stand whole; a field's words only in that field."
 
 from __future__ import annotations
 
+import json
+import random
+
 import pytest
 
-from search.analysis import ARTICLE_TERM, NewsTokenizer
-from search.highlight import _words, match_spans, spans_of
+from search.analysis import ARTICLE_TERM, WORD_RE, NewsTokenizer
+from search.highlight import _words, marked_words, match_spans, spans_of
 from search.querybuild import Marks, QueryTerms
+from search.rules import exact_form
 from search.snippets import Span
 
 
@@ -88,3 +92,41 @@ def test_a_word_searched_in_one_field_is_marked_there_only():
     query.marks["title"].words.add("aleppo")
     assert marked("Aleppo falls", query, "title") == ["Aleppo"]
     assert marked("Aleppo falls", query, "body") == []
+
+
+def _plain_marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[str]:
+    return {
+        w
+        for w in set(WORD_RE.findall(text))
+        if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
+    }
+
+
+def test_marked_words_of_real_articles_are_those_of_a_scan_of_every_word(shared):
+    # ASCII text is searched by the beginnings of the exact forms; drawn here: words of the
+    # article itself (plurals in -ies, possessives, capitals, apostrophes), prefixes, and words
+    # of other articles, over articles of every corpus.
+    rng = random.Random(3)
+    checked = ascii_texts = 0
+    for path in sorted((shared / "corpora").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            lines = [line for _, line in zip(range(300), f, strict=False)]
+        vocabulary = [w for line in lines[:50] for w in WORD_RE.findall(line)]
+        for line in lines:
+            text = str(json.loads(line).get("body") or "")
+            words = WORD_RE.findall(text)
+            if not words:
+                continue
+            drawn = rng.sample(words, min(6, len(words))) + rng.sample(vocabulary, 3)
+            wanted = {exact_form(w) for w in drawn}
+            plural = [w for w in words if w.lower().endswith(("ies", "'s", "s"))]
+            wanted |= {exact_form(w) for w in plural[:3]}
+            prefixes = tuple(exact_form(w)[:3] for w in drawn[:2] if len(exact_form(w)) >= 3)
+            for chosen in ((), prefixes):
+                expected = _plain_marked_words(text, wanted, chosen)
+                assert marked_words(text, wanted, chosen) == expected, (path.name, wanted)
+            query = terms(set(), words=wanted, prefixes=set(prefixes))
+            assert match_spans(text, query) == every_token_scan(text, query), path.name
+            checked += 1
+            ascii_texts += text.isascii()
+    assert checked >= 1000 and ascii_texts >= 500
