@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from whoosh.reading import IndexReader
 
 from search.response import Coverage, Timeline
@@ -47,6 +48,26 @@ class Columns:
     month: list[int]  # year * 100 + month of each date, 0 for none
     deleted: frozenset[int]
     to_value: object  # the date field's to_column_value
+    # The same sources and months as arrays, to count many matches at once (numpy): each
+    # document's index into source_names and into month_values.
+    source_names: list[str] = field(init=False, repr=False)
+    source_codes: np.ndarray = field(init=False, repr=False)
+    month_values: list[int] = field(init=False, repr=False)
+    month_codes: np.ndarray = field(init=False, repr=False)
+    #: The articles of ``telling``, as a set.
+    retold: frozenset[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "retold", frozenset(self.telling))
+        for column, names, codes in (
+            (self.source, "source_names", "source_codes"),
+            (self.month, "month_values", "month_codes"),
+        ):
+            values = sorted(set(column))
+            where = {value: i for i, value in enumerate(values)}
+            object.__setattr__(self, names, values)
+            array = np.fromiter(map(where.__getitem__, column), dtype=np.int32, count=len(column))
+            object.__setattr__(self, codes, array)
 
     @classmethod
     def read(cls, reader: IndexReader) -> Columns:
@@ -117,8 +138,8 @@ class Columns:
         no other tells alike, or its telling's first by :meth:`first_told`), and for each one
         shown of a telling of several, how many of ``docs`` it stands for besides itself."""
         docs = docs if isinstance(docs, set | frozenset) else set(docs)
-        retold = docs & self.telling.keys()  # most matches tell a story no other tells
-        shown = set(docs - retold)
+        retold = docs & self.retold  # most matches tell a story no other tells
+        shown = set(docs - retold) if retold else set(docs)
         telling = self.telling
         told: dict[int, list[int]] = {}
         for n in retold:
@@ -137,22 +158,30 @@ class Columns:
         return (self.undated[n], self.date[n] if not self.undated[n] else 0, n)
 
     def count_sources(self, docs: Iterable[int]) -> dict[str, int]:
-        return dict(Counter(map(self.source.__getitem__, docs)))
+        """How many of ``docs`` each source has ("" for none), for the sources that have any."""
+        counts = np.bincount(self.source_codes[doc_array(docs)], minlength=len(self.source_names))
+        return {self.source_names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def timeline(self, docs: Iterable[int]) -> Timeline | None:
         """How many of ``docs`` are dated in each year or month, in all and by source (None:
         none is dated)."""
-        month, source = self.month, self.source
-        pairs = Counter((month[n], source[n]) for n in docs)
+        found = doc_array(docs)
+        width = len(self.source_names)
+        pairs = np.bincount(
+            self.month_codes[found].astype(np.int64) * width + self.source_codes[found],
+            minlength=len(self.month_values) * width,
+        )
         months: Counter[int] = Counter()
         sources: dict[str, Counter[int]] = {}
         undated = 0
-        for (m, name), n in pairs.items():
+        for key in np.flatnonzero(pairs):
+            m = self.month_values[key // width]
+            n = int(pairs[key])
             if not m:
                 undated += n
                 continue
             months[m] += n
-            sources.setdefault(name, Counter())[m] += n
+            sources.setdefault(self.source_names[key % width], Counter())[m] += n
         return Timeline.of(dict(months), undated, sources)
 
     def periods(self, docs: Iterable[int], unit: str) -> Counter[str]:
@@ -168,3 +197,12 @@ class Columns:
         years = Counter(map(self.year.__getitem__, docs))
         undated = years.pop(0, 0)
         return Coverage(total=len(docs), years=dict(sorted(years.items())), undated=undated)
+
+
+def doc_array(docs: Iterable[int]) -> np.ndarray:
+    """Document numbers as an array (in any order), to index columns with."""
+    if isinstance(docs, np.ndarray):
+        return docs
+    if isinstance(docs, set | frozenset | list | tuple):
+        return np.fromiter(docs, dtype=np.int64, count=len(docs))
+    return np.fromiter(docs, dtype=np.int64)

@@ -72,22 +72,20 @@ def match_spans(text: str, terms: QueryTerms, field: str = "body") -> list[Span]
         found = spans_of(words, marks, terms.exact) + _phrase_spans(words, marks, terms.exact)
         return _without_overlaps(found)
     return spans_of(
-        (
-            w
-            for region in _regions(text, marks)
-            for w in _words(
-                _TOKENIZER(
-                    region.group(),
-                    positions=True,
-                    chars=True,
-                    start_char=region.start(),
-                    mode="index",
-                )
-            )
-        ),
-        marks,
-        terms.exact,
+        (w for region in _regions(text, marks) for w in _region_words(region)), marks, terms.exact
     )
+
+
+def _region_words(region: re.Match[str]) -> list[_Word]:
+    """The tokens of one compound of a text (see :func:`_regions`), as the tokenizer gives
+    them; a single word (no hyphen, the commonest case) is its own token."""
+    if region.end(1) == region.start(1):
+        start, end = region.span()
+        return [_Word(0, start, end, region.group(), False, "", end)]
+    tokens = _TOKENIZER(
+        region.group(), positions=True, chars=True, start_char=region.start(), mode="index"
+    )
+    return _words(tokens)
 
 
 def _is_marked(exact: str, marks: Marks) -> bool:
@@ -176,23 +174,31 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 def marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[str]:
     """The distinct words of ``text`` (as ``WORD_RE`` finds them) whose exact form is one of
-    ``wanted`` or starts with one of ``prefixes``.
-
-    Most stored text is ASCII, where a word's exact form is its lower case with a possessive
-    or a plural's end taken off (*countries* gives *country*): every such word then starts with
-    its exact form less the last letter. Those beginnings are looked up in the text's lower
-    case (``str.find``, no regular expression over every word), and only the words that start
-    there are read. Other text has each of its words folded (cached).
-    """
-    beginnings = {form[:-1] for form in wanted} | {p[:-1] for p in prefixes}
-    if not (text.isascii() and "`" not in text) or min(map(len, beginnings), default=2) < 2:
+    ``wanted`` or starts with one of ``prefixes``."""
+    found = _ascii_marked(text, wanted, prefixes)
+    if found is None:
         return {
             w
             for w in set(WORD_RE.findall(text))
             if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
         }
+    return set(found.values())
+
+
+def _ascii_marked(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> dict[int, str] | None:
+    """Where each word of :func:`marked_words` starts in ``text``, for ASCII text (None for
+    other text).
+
+    In ASCII, a word's exact form is its lower case with a possessive or a plural's end taken
+    off (*countries* gives *country*), so every such word starts with its exact form less the
+    last letter. Those beginnings are looked up in the text's lower case (``str.find``, no
+    regular expression over every word), and only the words that start there are read.
+    """
+    beginnings = {form[:-1] for form in wanted} | {p[:-1] for p in prefixes}
+    if not (text.isascii() and "`" not in text) or min(map(len, beginnings), default=2) < 2:
+        return None
     lowered = text.lower()
-    found: set[str] = set()
+    found: dict[int, str] = {}
     for beginning in beginnings:
         at = lowered.find(beginning)
         while at >= 0:
@@ -204,7 +210,7 @@ def marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[
                 match = WORD_RE.match(text, at)
                 exact = exact_form(match.group()) if match else ""
                 if exact and (exact in wanted or (prefixes and exact.startswith(prefixes))):
-                    found.add(match.group())  # type: ignore[union-attr]
+                    found[at] = match.group()  # type: ignore[union-attr]
             at = lowered.find(beginning, at + 1)
     return found
 
@@ -215,22 +221,30 @@ def _regions(text: str, marks: Marks) -> Iterator[re.Match[str]]:
     wanted = set(marks.words)
     for compound in marks.compounds:
         wanted.update(compound.split("-"))
-    words = marked_words(text, wanted, tuple(marks.prefixes))
-    if not words:
-        return
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    found = re.compile(rf"(?<!{LETTER})(?:{alternatives})(?!{LETTER})")
+    prefixes = tuple(marks.prefixes)
+    ascii_starts = _ascii_marked(text, wanted, prefixes)
+    if ascii_starts is not None:
+        starts: Iterable[int] = sorted(ascii_starts)
+    else:
+        # Every place a marked word stands, whole: also inside a word joined by an apostrophe
+        # ("O'Sadr"), whose compound then marks nothing.
+        words = marked_words(text, wanted, prefixes)
+        if not words:
+            return
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        found = re.compile(rf"(?<!{LETTER})(?:{alternatives})(?!{LETTER})")
+        starts = (m.start() for m in found.finditer(text))
     end = 0
-    for m in found.finditer(text):
-        if m.start() < end:
+    for start in starts:
+        if start < end:
             continue
-        j = m.start()
+        j = start
         while j > 0 and (text[j - 1] in _JOINERS or _LETTER.fullmatch(text[j - 1])):
             j -= 1
         region = COMPOUND_RE.search(text, j)
-        while region is not None and region.end() <= m.start():
+        while region is not None and region.end() <= start:
             region = COMPOUND_RE.search(text, region.end())
-        if region is None or region.start() > m.start():
+        if region is None or region.start() > start:
             continue
         end = region.end()
         yield region
