@@ -22,15 +22,14 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
-from pickle import loads
 
 from whoosh import query as wq
 from whoosh.matching import Matcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 
 from search.budget import UNLIMITED
+from search.codec import gaps
 from search.postings import Postings
 
 #: Phrases whose documents are kept (the most recent).
@@ -222,7 +221,7 @@ def _walk_positions(matcher: Matcher, docs: list[int], found: dict[int, set[int]
 def _block_positions(matcher: Matcher, docs: list[int], found: dict[int, set[int]]) -> None:
     """:func:`_positions` of one term from Whoosh's on-disk postings, a block at a time: a
     block that holds none of ``docs`` (known from its largest id, in its header) is not
-    read, and only the wanted postings' positions are decoded (delta-encoded in a pickle)."""
+    read, and only the wanted postings' positions are decoded (their gaps, search.codec)."""
     wanted = set(docs)
     last = -1  # the largest id of the blocks before: a block holds ids in (last, its max]
     while matcher.is_active():
@@ -235,7 +234,7 @@ def _block_positions(matcher: Matcher, docs: list[int], found: dict[int, set[int
             values = matcher._values  # type: ignore[attr-defined]
             for i, doc in enumerate(accumulate(matcher._data[0])):  # type: ignore[attr-defined]
                 if doc in wanted:
-                    positions = accumulate(loads(values[i][_INT_SIZE:]))
+                    positions = accumulate(gaps(values[i]))
                     found.setdefault(doc, set()).update(positions)
         last = block_max
         matcher._next_block()  # type: ignore[attr-defined]

@@ -107,7 +107,7 @@ def _document(article: Article, digest: bytes, variants: bool) -> dict[str, obje
         "source": article.source,
         "url": article.url,
         "hash": digest,
-        "story": story_key(article.source, article.body),
+        "story": story_key(article.source, article.body).encode("utf-8"),
         "origin": article.origin.encode("utf-8"),
     }
     if article.date is not None:

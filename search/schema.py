@@ -14,12 +14,14 @@ from search.analysis import (
     spelling_analyzer,
     spelling_term_counts,
 )
+from search.codec import CompactPositions
 
 #: Recorded with every index; an index built by another version is refused with the command
-#: that rebuilds it. Bump it whenever the terms an index holds change: the schema, the tokenizer,
-#: folding, stemming, spelling keys, the name gate or skeletons (tests/test_schema.py fails until
-#: the bump is made). Query-time rules (the skeleton guard's distance, the alias table) need none.
-ANALYZER_VERSION = "9"
+#: that rebuilds it. Bump it whenever the terms an index holds change, or how they are stored:
+#: the schema, the tokenizer, folding, stemming, spelling keys, the name gate, skeletons or the
+#: codec (tests/test_schema.py fails until the bump is made). Query-time rules (the skeleton
+#: guard's distance, the alias table) need none.
+ANALYZER_VERSION = "10"
 
 
 #: Query boosts per field: a title match counts twice a body match.
@@ -31,12 +33,14 @@ IndexedTerm = tuple[bytes, int, float, bytes]
 
 
 class ExactText(TEXT):
-    """The exact-word fields (``title``, ``body``): Whoosh's TEXT with positions, indexing a
-    text by :func:`search.analysis.exact_term_positions`. The postings are the ones Whoosh's
-    own ``index`` makes from :func:`search.analysis.exact_analyzer` (tests/test_schema.py)."""
+    """The exact-word fields (``title``, ``body``): Whoosh's TEXT with positions (stored as
+    :class:`search.codec.CompactPositions`), indexing a text by
+    :func:`search.analysis.exact_term_positions`. The postings are the ones Whoosh's own
+    ``index`` makes from :func:`search.analysis.exact_analyzer` (tests/test_schema.py)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(analyzer=exact_analyzer(), **kwargs)
+        self.format = CompactPositions(field_boost=self.format.field_boost)
 
     def index(self, value: object, **kwargs: object) -> Iterator[IndexedTerm]:
         if not isinstance(value, str):
@@ -91,10 +95,9 @@ def build_schema() -> Schema:
         # 1 for an article without a date, so that both date orders can put those last.
         undated=COLUMN(NumericColumn("B")),
         source=ID(stored=True, sortable=True),
-        # The story the article tells (search.rules.story): articles of one story share it, to
-        # be shown once (a column, grouped into tellings by date once per commit; a term too,
-        # to look a story up).
-        story=ID(sortable=True),
+        # The story the article tells (search.rules.story, UTF-8): articles of one story share
+        # it, to be shown once (grouped into tellings by date once per commit).
+        story=COLUMN(),
         url=STORED(),
         # For incremental runs: the SHA-1 of what is indexed about the article, to tell a
         # changed one, and the file it came from (UTF-8), to tell one removed from its file.

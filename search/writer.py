@@ -36,6 +36,7 @@ from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.codec import NewsCodec
 from search.errors import SearchError
 
 #: Postings of one term: document numbers, weights (doubles, as Whoosh computes them) and
@@ -256,6 +257,7 @@ class NewsSegmentWriter(_TermPoolWriting, SegmentWriter):
     """Whoosh's single-process writer with a :class:`TermPool`."""
 
     def __init__(self, ix: FileIndex, limitmb: int = 128, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", NewsCodec())
         SegmentWriter.__init__(self, ix, limitmb=limitmb, **kwargs)
         self._use_term_pool(limitmb)
         # Whoosh's add_document also writes term vectors and separate spelling words: a schema
@@ -325,6 +327,7 @@ class NewsMpWriter(_TermPoolWriting, MpWriter):
     """Whoosh's multi-process writer (one segment per worker) with :class:`TermPool`\\ s."""
 
     def __init__(self, ix: FileIndex, procs: int, limitmb: int = 128, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", NewsCodec())
         MpWriter.__init__(self, ix, procs=procs, multisegment=True, limitmb=limitmb, **kwargs)
         self._use_term_pool(limitmb)
 

@@ -10,6 +10,7 @@ from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
 from search import store
+from search.codec import NewsCodec
 from search.corpus import Article, read_file
 from search.errors import SearchError
 from search.indexer import _document, content_hash
@@ -50,6 +51,8 @@ def _segment_files(index_dir: Path) -> dict[str, bytes]:
 
 def _build(index_dir: Path, writer_class: type, articles: list[Article], **kwargs) -> int:
     index_dir.mkdir()
+    if writer_class is SegmentWriter:  # Whoosh's writer, with the codec ours writes with
+        kwargs["codec"] = NewsCodec()
     writer = writer_class(store.create(index_dir), compound=False, **kwargs)
     _add(writer, articles)
     runs = len(getattr(writer.pool, "runs", []))
@@ -85,7 +88,10 @@ def _contents(ix: FileIndex, by_id: bool) -> dict[str, object]:
             matcher = reader.postings(fieldname, tbytes)
             while matcher.is_active():
                 if not reader.is_deleted(matcher.id()):
-                    postings.append((name(matcher.id()), matcher.weight(), matcher.value()))
+                    # (A posting without a value reads as None from a block, and as "" from
+                    # the term's entry where search.codec keeps a term of one posting.)
+                    value = matcher.value() or None
+                    postings.append((name(matcher.id()), matcher.weight(), value))
                 matcher.next()
             stats = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length())
             terms[f"{fieldname}:{tbytes!r}"] = (stats if not by_id else None, sorted(postings))
