@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 from array import array
 from itertools import accumulate
+from operator import sub
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.formats import Positions
@@ -31,19 +32,30 @@ _BYTES, _SHORTS, _INTS = 0, 1, 2
 _TYPECODES = {_SHORTS: "H", _INTS: "I"}
 _SIZES = {_BYTES: 1, _SHORTS: 2, _INTS: 4}
 _BIG_ENDIAN = sys.byteorder == "big"
+#: Each width's code as a byte.
+_CODE_BYTE = {code: bytes((code,)) for code in _SIZES}
 
 
 def encode_gaps(positions: list[int]) -> bytes:
     """Ascending positions as :class:`CompactPositions` stores them."""
-    gaps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
-    top = max(gaps, default=0)
-    if top < 256:
-        return bytes((_BYTES, *gaps))
+    if len(positions) == 1:  # most postings: a word written once in an article
+        first = positions[0]
+        if first < 256:
+            # A new object each time (no table of them): a block's pickle must not depend on
+            # which of its values are one object, or the same index would not be the same bytes.
+            return bytes((_BYTES, first))
+        gaps = positions
+        top = first
+    else:
+        gaps = [positions[0], *map(sub, positions[1:], positions)]
+        top = max(gaps)
+        if top < 256:
+            return bytes((_BYTES, *gaps))
     code = _SHORTS if top < 65536 else _INTS
     packed = array(_TYPECODES[code], gaps)
     if _BIG_ENDIAN:  # little-endian on disk, whatever the machine
         packed.byteswap()
-    return bytes((code,)) + packed.tobytes()
+    return _CODE_BYTE[code] + packed.tobytes()
 
 
 def gaps(value: bytes) -> bytes | array:

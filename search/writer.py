@@ -23,17 +23,26 @@ from __future__ import annotations
 import contextlib
 import heapq
 import marshal
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, sub
+from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3FieldWriter,
+    W3TermInfo,
+    _lenfield,
+)
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util import random_name
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.codec import NewsCodec
@@ -53,6 +62,9 @@ _POSTING_COST = 4 + 8 + 8 + 33
 
 #: A field length for each length byte, as Whoosh's readers decode it (0: none recorded).
 _LENGTHS = [0] + [byte_to_length(b) for b in range(1, 256)]
+#: What comes before a block's first id when its ids are turned into gaps.
+_BEFORE = array("I", [0])
+_TERM_INFO = W3TermInfo._struct
 
 
 class TermPool:
@@ -188,14 +200,27 @@ def write_terms(
     pdr: Any,
     terms: Iterator[tuple[TermKey, Postings]],
 ) -> None:
-    """Write term-grouped postings with Whoosh's field writer, a block at a time.
+    """Write term-grouped postings into Whoosh's postings file and term table, a block at a
+    time, as Whoosh's field writer with :class:`search.codec.NewsCodec` writes them posting by
+    posting (tests/test_writer.py compares the files byte for byte), without its method calls
+    per term and per block.
 
-    The same calls and block contents as Whoosh's ``add_postings`` makes posting by posting:
-    blocks of ``blocklimit`` postings, the weights of each kept as 32-bit floats, its largest
-    weight and its shortest and longest non-zero field length.
+    Each term's postings go in blocks of ``blocklimit``: a header tag before a term's first
+    block, then per block its length (negative for the last), a pickled header (postings,
+    last id, largest weight, compression, shortest and longest non-zero field length as bytes)
+    and the pickled, compressed ids (as gaps), weights (32-bit floats: None when all are 1.0,
+    one number when all are equal) and values. A term of one posting is kept in its entry.
+    Each entry holds the term's statistics (:class:`whoosh.codec.whoosh3.W3TermInfo`).
     """
+    codec = fieldwriter._codec
+    limit, compression = codec._blocklimit, codec._compression
+    postfile = fieldwriter._postfile
+    write, tell = postfile.write, postfile.tell
+    add_entry = fieldwriter._tindex.add
     fieldname: str | None = None
     lengths: list[int] | None = None
+    fixedsize: int | None = None
+    prefix = b""
     for (next_field, tbytes), (docs, weights, values) in terms:
         if next_field != fieldname:
             if fieldname is not None:
@@ -203,24 +228,89 @@ def write_terms(
             fieldname = next_field
             fieldwriter.start_field(fieldname, schema[fieldname])
             lengths = _field_lengths(pdr, fieldname)
-        fieldwriter.start_term(tbytes)
-        pw = fieldwriter._postwriter
-        limit = pw._blocklimit
+            fixedsize = schema[fieldname].format.fixed_value_size()
+            prefix = pack_ushort(fieldwriter._fieldid)
+        # The term's statistics, as W3TermInfo gathers them block by block.
+        total_weight: float = 0
+        df = 0
+        min_length: int | None = None
+        max_length = 0
+        max_weight: float = 0
+        first_id: int | None = None
         count = len(docs)
+        start_offset = tell()
         for start in range(0, count, limit):
             end = min(start + limit, count)
-            pw._ids = docs[start:end]
+            ids = docs[start:end]
             block_weights = weights[start:end]
-            pw._weights = array("f", block_weights)
-            pw._maxweight = max(0, max(block_weights))
-            pw._values = [v for v in values[start:end] if v]
+            floats = array("f", block_weights)
+            block_max_weight = max(0, max(block_weights))
+            block_values = [v for v in values[start:end] if v]
+            block_min: int | None = None
+            block_max = 0
             if lengths is not None:
-                known = [n for n in map(lengths.__getitem__, pw._ids) if n]
-                pw._minlength = min(known) if known else None
-                pw._maxlength = max(known) if known else 0
-            if end < count:
-                pw._write_block()
-        fieldwriter.finish_term()
+                known = [n for n in map(lengths.__getitem__, ids) if n]
+                if known:
+                    block_min, block_max = min(known), max(known)
+            size = end - start
+            total_weight += sum(floats)
+            df += size
+            min_length = block_min if min_length is None else min(min_length, block_min)  # type: ignore[type-var]
+            max_length = max(max_length, block_max)
+            max_weight = max(max_weight, block_max_weight)
+            if first_id is None:
+                first_id = ids[0]
+            if count == 1:  # kept in the term's entry (search.codec)
+                inlined = dumps((tuple(ids), tuple(floats), tuple(block_values)), 2)
+                break
+            if not start:
+                write(WHOOSH3_HEADER_MAGIC)
+            if floats.count(1.0) == size:
+                mini_weights: object = None
+            elif floats.count(floats[0]) == size:
+                mini_weights = floats[0]
+            else:
+                mini_weights = tuple(floats)
+            if fixedsize is None or fixedsize < 0:
+                mini_values: object = tuple(block_values)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            gaps = tuple(map(sub, ids, _BEFORE + ids[:-1]))
+            data = dumps((gaps, mini_weights, mini_values), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            info = dumps(
+                (
+                    size,
+                    ids[-1],
+                    block_max_weight,
+                    compression,
+                    length_to_byte(block_min),
+                    length_to_byte(block_max),
+                ),
+                2,
+            )
+            length = len(info) + len(data)
+            write(pack_int(-length if end == count else length))
+            write(info)
+            write(data)
+        stats = _TERM_INFO.pack(
+            count == 1,
+            total_weight,
+            df,
+            0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length),
+            max_weight,
+            0xFFFFFFFF if first_id is None else first_id,
+            ids[-1],
+        )
+        if count == 1:
+            stats += inlined
+        else:
+            stats += pack_long(start_offset) + pack_int(tell() - start_offset)
+        add_entry(prefix + tbytes, stats)
     if fieldname is not None:
         fieldwriter.finish_field()
 
@@ -240,7 +330,8 @@ class _TermPoolWriting:
         self.pool = TermPool(self._tempstorage, limitmb)
 
     def _flush_segment(self) -> None:
-        if not isinstance(self.fieldwriter, W3FieldWriter):  # another codec: Whoosh's way
+        if not isinstance(self.fieldwriter, W3FieldWriter) or not isinstance(self.codec, NewsCodec):
+            # Another codec: Whoosh's way.
             SegmentWriter._flush_segment(self)  # type: ignore[arg-type]
             return
         self.perdocwriter.close()
