@@ -178,7 +178,7 @@ def is_name_like(word: str) -> bool:
     """
     if not word:
         return False
-    if sum(c.isalpha() for c in word) > 1 and word.isupper() and word.lower() != word:
+    if word.isupper() and word.lower() != word and sum(c.isalpha() for c in word) > 1:
         # Headlines and wire copy in capitals say nothing about names: judge "SHE" as "she".
         # (Some capitals have no small letter, 𝔓 among them: such a word is judged as it is.)
         return is_name_like(word.lower())
@@ -232,38 +232,40 @@ def name_parts(word: str) -> list[str]:
     return parts
 
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
-        (r"(?<=[aeiou])h'", "'"),  # Khameneh'i -> Khamene'i
-        (r"[^a-z]+", ""),  # ayn, hamza, apostrophes, digits
-        (r"gu(?=[eiy])", "g"),  # a u that keeps g hard before e or i: Naguib, Guevara
-        (r"^abd[aeiou](?=[^aeiou])", "abdu"),  # Abdul/Abdel/Abdol/Abdal
-        (r"(?<=[^aeiou])[aeiou]ll[aeiou]h?$", "ulla"),  # -allah/-ullah/-ollah
-        (r"(?<=.)x", "kh"),
-        (r"zh|dj", "j"),
-        (r"ph", "f"),
-        (r"ck", "k"),
-        (r"q", "k"),
-        (r"dh", "d"),
-        (r"gh", "g"),
-        (r"tch", "ch"),
-        (r"c(?=[eiy])", "s"),
-        (r"c(?!h)", "k"),
-        (r"iite$", "i"),  # Shi'ite -> Shi'i
-        (r"ee", "i"),
-        (r"ou(?=[aeiou])", "w"),  # French ou for w: Oualid, Anouar
-        (r"oo|ou", "u"),
-        (r"(.)\1+", r"\1"),
-        (r"au", "aw"),
-        (r"[aeo]w(?=[^aeiouy]|$)", "u"),
-        (r"o", "u"),
-        (r"(?<=[^aeiou])y$", "i"),
-        (r"(?<=[aeiou])y(?=[aeiou])", ""),
-        (r"(?<=[^aeiouwy])y(?=[aeiou])", "i"),  # a glide after a consonant: Qalqilya, -iya
-        (r"ae|ai|ei|ey", "ay"),
-        (r"(?<=[aeiou])h$", ""),
-        (r"(.)\1+", r"\1"),
+#: The respelling rules, in order: a pattern, its replacement, and strings one of which every
+#: match holds (none: always tried), so that a rule that cannot match is not run.
+_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), repl, guard)
+    for pattern, repl, guard in (
+        (r"(?<=[aeiou])h'", "'", ("h'",)),  # Khameneh'i -> Khamene'i
+        (r"[^a-z]+", "", ()),  # ayn, hamza, apostrophes, digits
+        (r"gu(?=[eiy])", "g", ("gu",)),  # a u that keeps g hard before e or i: Naguib, Guevara
+        (r"^abd[aeiou](?=[^aeiou])", "abdu", ("abd",)),  # Abdul/Abdel/Abdol/Abdal
+        (r"(?<=[^aeiou])[aeiou]ll[aeiou]h?$", "ulla", ("ll",)),  # -allah/-ullah/-ollah
+        (r"(?<=.)x", "kh", ("x",)),
+        (r"zh|dj", "j", ("zh", "dj")),
+        (r"ph", "f", ("ph",)),
+        (r"ck", "k", ("ck",)),
+        (r"q", "k", ("q",)),
+        (r"dh", "d", ("dh",)),
+        (r"gh", "g", ("gh",)),
+        (r"tch", "ch", ("tch",)),
+        (r"c(?=[eiy])", "s", ("c",)),
+        (r"c(?!h)", "k", ("c",)),
+        (r"iite$", "i", ("iite",)),  # Shi'ite -> Shi'i
+        (r"ee", "i", ("ee",)),
+        (r"ou(?=[aeiou])", "w", ("ou",)),  # French ou for w: Oualid, Anouar
+        (r"oo|ou", "u", ("oo", "ou")),
+        (r"(.)\1+", r"\1", ()),
+        (r"au", "aw", ("au",)),
+        (r"[aeo]w(?=[^aeiouy]|$)", "u", ("w",)),
+        (r"o", "u", ("o",)),
+        (r"(?<=[^aeiou])y$", "i", ("y",)),
+        (r"(?<=[aeiou])y(?=[aeiou])", "", ("y",)),
+        (r"(?<=[^aeiouwy])y(?=[aeiou])", "i", ("y",)),  # a glide after a consonant: Qalqilya, -iya
+        (r"ae|ai|ei|ey", "ay", ("ae", "ai", "ei", "ey")),
+        (r"(?<=[aeiou])h$", "", ("h",)),
+        (r"(.)\1+", r"\1", ()),
     )
 )
 
@@ -271,8 +273,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 @lru_cache(maxsize=200_000)
 def key_of_folded(text: str) -> str:
     """Apply the tier-1 respelling rules to a folded, stemmed, article-free word."""
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
+    for pattern, repl, guard in _RULES:
+        if not guard or any(g in text for g in guard):
+            text = pattern.sub(repl, text)
     return text
 
 

@@ -1,10 +1,11 @@
+import random
 import time
 
 import pytest
 
 from search.rules import is_name_like, spelling_key
 from search.rules.fold import fold
-from search.rules.key import class_form, key_of_folded, name_parts
+from search.rules.key import _RULES, class_form, key_of_folded, name_parts
 from search.rules.stem import light_stem
 
 SAME_KEY = [
@@ -160,3 +161,18 @@ def test_can_vary(word: str, varies: bool) -> None:
     from search.rules.key import can_vary
 
     assert can_vary(spelling_key(word)) is varies
+
+
+def test_a_rule_is_skipped_only_where_it_cannot_match():
+    # Each respelling rule names strings one of which every match holds: over random words of
+    # the letters the rules read, a rule that would change a word always finds one of them.
+    rng = random.Random(11)
+    letters = "aeiouyhcgkqxzdjptwlsbn'"
+    checked = 0
+    for _ in range(20_000):
+        word = "".join(rng.choice(letters) for _ in range(rng.randrange(1, 12)))
+        for pattern, repl, guard in _RULES:
+            if guard and pattern.sub(repl, word) != word:
+                assert any(g in word for g in guard), (pattern.pattern, word)
+                checked += 1
+    assert checked > 10_000
