@@ -29,6 +29,11 @@ COMPANY_SIZE = 16
 SEPARATOR = "\x1f"
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: The words of _WORD that start with a capital, in text whose letters are all ASCII: a word
+#: starts where no letter, nor a letter and an apostrophe, comes before.
+_CAPITALIZED_ASCII = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]['’])[A-Z][A-Za-z]*(?:['’][A-Za-z]+)*")
+#: Punctuation beyond ASCII that news copy uses (removed to tell whether the letters are ASCII).
+_ASCII_PUNCTUATION = str.maketrans("", "", "’‘“”—–…«»•·\u00a0")
 #: What may stand between a sentence's end and its first word.
 _OPENERS = " \t\"“‘'([«-—–"
 _SENTENCE_ENDS = ".!?:;\n\r"
@@ -43,8 +48,11 @@ def article_company(text: str, size: int = COMPANY_SIZE) -> list[str]:
     >>> article_company("Fighting in Idlib. The army said Idlib and Hama fell. Later, Assad spoke.")
     ['idlib', 'hama', 'assad']
     """
+    # Text whose letters are all ASCII (most news copy, curly quotes and dashes aside) has its
+    # capitalized words found directly; other text has every word read.
+    latin = text.isascii() or text.translate(_ASCII_PUNCTUATION).isascii()
     counts: Counter[str] = Counter()
-    for m in _WORD.finditer(text):
+    for m in (_CAPITALIZED_ASCII if latin else _WORD).finditer(text):
         word = m.group()
         if not word[0].isupper() or len(word) < 3:
             continue

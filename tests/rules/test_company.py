@@ -1,6 +1,11 @@
+import json
+from collections import Counter
+
 import pytest
 
-from search.rules.company import article_company, similarity, strongest_shared
+from search.rules import company
+from search.rules.company import COMPANY_SIZE, article_company, similarity, strongest_shared
+from search.rules.stem import exact_form
 
 
 @pytest.mark.parametrize(
@@ -57,3 +62,37 @@ def test_strongest_shared_orders_by_contribution() -> None:
     b = {"lebanon": 1.0, "beirut": 1.0, "japan": 1.0}
     assert strongest_shared(a, b, flat) == ["lebanon", "beirut"]
     assert strongest_shared(a, b, flat, n=1) == ["lebanon"]
+
+
+def _every_word_company(text: str, size: int = COMPANY_SIZE) -> list[str]:
+    """The plain definition: every word read, the capitalized ones in mid-sentence counted."""
+    counts: Counter[str] = Counter()
+    for m in company._WORD.finditer(text):
+        word = m.group()
+        if not word[0].isupper() or len(word) < 3:
+            continue
+        j = m.start() - 1
+        while j >= 0 and text[j] in company._OPENERS:
+            j -= 1
+        if j < 0 or text[j] in company._SENTENCE_ENDS:
+            continue
+        counts[exact_form(word)] += 1
+    return [w for w, _ in counts.most_common(size)]
+
+
+TRICKY = [
+    "He met O'Neil and 'Quoted' McDonald's iPhone men, then d'Estaing, x'Yz and 3Com's Abc.",
+    "Curly ‘Quote’ and “Double” — then O’Brien’s Café; Émile met Ştefan in Zürich.",
+    "ALL CAPS WORDS. Then Idlib, Idlib again; Hama… and «Aleppo» fell.\u00a0Later Homs.",
+    "x" * 3 + " Abc_Def Ghi-Jkl Mno9Pqr",
+]
+
+
+def test_company_is_that_of_reading_every_word(shared):
+    texts = list(TRICKY)
+    with (shared / "corpora" / "fakes.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            texts += [str(record.get("body") or ""), str(record.get("title") or "")]
+    for text in texts:
+        assert article_company(text) == _every_word_company(text), text[:80]
