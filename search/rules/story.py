@@ -37,6 +37,8 @@ def own_words(body: str) -> list[str]:
     >>> own_words("In article <1@x>, Ann writes:\\n> Quoted text\\nMy reply.\\n-- \\nBob")
     ['in', 'article', '1', 'x', 'ann', 'writes', 'my', 'reply']
     """
+    if ">" not in body and "--" not in body:  # no quoted line, no signature: one pass
+        return _WORD.findall(body.casefold())
     words: list[str] = []
     for line in body.splitlines():
         if _SIGNATURE.match(line):

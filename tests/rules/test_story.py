@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from search.rules.story import MIN_WORDS, own_words, story_key
+import json
+
+from search.rules.story import _SIGNATURE, _WORD, MIN_WORDS, own_words, story_key
 
 STORY = (
     "Oil prices rose on Tuesday after the producers agreed to keep their output quotas for "
@@ -56,3 +58,28 @@ def test_the_same_text_days_later_is_a_new_telling():
     assert tellings([d("2019-07-01"), d("2019-07-03"), d("2019-07-05")]) == [0, 0, 1]
     assert tellings([None, None]) == [0, 0]
     assert tellings([d("2019-07-01"), None]) == [0, 1]
+
+
+def _line_by_line(body: str) -> list[str]:
+    """The plain definition of own_words: every line read, quotes and signature left out."""
+    words: list[str] = []
+    for line in body.splitlines():
+        if _SIGNATURE.match(line):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        words += _WORD.findall(line.casefold())
+    return words
+
+
+def test_own_words_of_a_body_without_quotes_are_read_in_one_pass(shared):
+    bodies = [
+        "Straße\rund\u2028STRASSE\x0bÉtat\x1cfin\u0085end",  # every line break splitlines knows
+        "a > b, so -- said the ministers",  # a quote sign and a dash in mid-line
+        "text\n  > quoted\nmore\n-- \nsignature",
+    ]
+    with (shared / "corpora" / "20newsgroups.jsonl").open(encoding="utf-8") as f:
+        lines = [line for _, line in zip(range(2000), f, strict=False)]
+        bodies += [str(json.loads(line).get("body") or "") for line in lines]
+    for body in bodies:
+        assert own_words(body) == _line_by_line(body), body[:80]
