@@ -61,6 +61,8 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/research.py --index bench/out/index
 	$(BIN)/python bench/load.py --index bench/out/index --json bench/out/load.json
 	$(BIN)/python bench/peers.py --json bench/out/peers.json
+	$(BIN)/python bench/baseline.py --json bench/out/baseline.json
+	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/growth.py --json bench/out/growth.json
 
 # Matching quality and cost in one run (issue 4, points 1 to 3 and 5): quality on the evaluation

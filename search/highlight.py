@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from whoosh.analysis import Token
 
@@ -41,8 +41,7 @@ _JOINERS = frozenset(APOSTROPHES + HYPHENS)
 _LETTER = re.compile(LETTER)
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
     """One token of a text, kept (the tokenizer reuses its token objects)."""
 
     pos: int
@@ -88,16 +87,13 @@ def _region_words(region: re.Match[str]) -> list[_Word]:
     return _words(tokens)
 
 
-def _is_marked(exact: str, marks: Marks) -> bool:
-    return exact in marks.words or any(exact.startswith(p) for p in marks.prefixes)
-
-
 def spans_of(words: Iterable[_Word], marks: Marks, exact: set[str]) -> list[Span]:
     """The spans of the words that the query's words, hyphenated spellings and prefixes
     matched, in order (phrases aside)."""
     spans: list[Span] = []
     article_start: int | None = None
     covered = -1
+    marked, prefixes, compounds = marks.words, tuple(marks.prefixes), marks.compounds
     for w in words:
         if w.start < covered:
             continue
@@ -107,12 +103,12 @@ def spans_of(words: Iterable[_Word], marks: Marks, exact: set[str]) -> list[Span
             continue
         start = w.start if article_start is None else article_start
         article_start = None
-        if w.compound and marks.compounds and compound_form(w.compound) in marks.compounds:
+        if w.compound and compounds and compound_form(w.compound) in compounds:
             spans.append(Span(start, w.compound_end, exact=False, word=w.compound))
             covered = w.compound_end
             continue
         term = exact_form(w.original)
-        if _is_marked(term, marks):
+        if term in marked or (prefixes and term.startswith(prefixes)):
             spans.append(Span(start, w.end, exact=term in exact, word=w.original))
     return spans
 
