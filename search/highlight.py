@@ -70,13 +70,11 @@ def match_spans(text: str, terms: QueryTerms, field: str = "body") -> list[Span]
         words = _words(_TOKENIZER(text, positions=True, chars=True, mode="index"))
         found = spans_of(words, marks, terms.exact) + _phrase_spans(words, marks, terms.exact)
         return _without_overlaps(found)
-    return spans_of(
-        (w for region in _regions(text, marks) for w in _region_words(region)), marks, terms.exact
-    )
+    return spans_of((w for words in _regions(text, marks) for w in words), marks, terms.exact)
 
 
 def _region_words(region: re.Match[str]) -> list[_Word]:
-    """The tokens of one compound of a text (see :func:`_regions`), as the tokenizer gives
+    """The tokens of one compound of a text (see :func:`_compound_at`), as the tokenizer gives
     them; a single word (no hyphen, the commonest case) is its own token."""
     if region.end(1) == region.start(1):
         start, end = region.span()
@@ -211,39 +209,61 @@ def _ascii_marked(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> dic
     return found
 
 
-def _regions(text: str, marks: Marks) -> Iterator[re.Match[str]]:
-    """The compounds of ``text`` (as the tokenizer finds them) that hold a word the query
-    marks, or a part of a hyphenated spelling it marks, in order."""
+def _regions(text: str, marks: Marks) -> Iterator[list[_Word]]:
+    """The tokens of each compound of ``text`` (as the tokenizer finds them) that holds a word
+    the query marks, or a part of a hyphenated spelling it marks, in order."""
     wanted = set(marks.words)
     for compound in marks.compounds:
         wanted.update(compound.split("-"))
     prefixes = tuple(marks.prefixes)
     ascii_starts = _ascii_marked(text, wanted, prefixes)
-    if ascii_starts is not None:
-        starts: Iterable[int] = sorted(ascii_starts)
-    else:
-        # Every place a marked word stands, whole: also inside a word joined by an apostrophe
-        # ("O'Sadr"), whose compound then marks nothing.
-        words = marked_words(text, wanted, prefixes)
-        if not words:
-            return
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        found = re.compile(rf"(?<!{LETTER})(?:{alternatives})(?!{LETTER})")
-        starts = (m.start() for m in found.finditer(text))
     end = 0
-    for start in starts:
-        if start < end:
+    if ascii_starts is not None:
+        size = len(text)
+        for start in sorted(ascii_starts):
+            if start < end:
+                continue
+            word = ascii_starts[start]
+            stop = start + len(word)
+            if (not start or text[start - 1] not in _JOINERS) and (
+                stop == size or text[stop] not in HYPHENS
+            ):
+                # Nothing joins the word to another: it is a compound of one word, and a token.
+                end = stop
+                yield [_Word(0, start, stop, word, False, "", stop)]
+                continue
+            region = _compound_at(text, start)
+            if region is not None:
+                end = region.end()
+                yield _region_words(region)
+        return
+    # Every place a marked word stands, whole: also inside a word joined by an apostrophe
+    # ("O'Sadr"), whose compound then marks nothing.
+    words = marked_words(text, wanted, prefixes)
+    if not words:
+        return
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    found = re.compile(rf"(?<!{LETTER})(?:{alternatives})(?!{LETTER})")
+    for m in found.finditer(text):
+        if m.start() < end:
             continue
-        j = start
-        while j > 0 and (text[j - 1] in _JOINERS or _LETTER.fullmatch(text[j - 1])):
-            j -= 1
-        region = COMPOUND_RE.search(text, j)
-        while region is not None and region.end() <= start:
-            region = COMPOUND_RE.search(text, region.end())
-        if region is None or region.start() > start:
-            continue
-        end = region.end()
-        yield region
+        region = _compound_at(text, m.start())
+        if region is not None:
+            end = region.end()
+            yield _region_words(region)
+
+
+def _compound_at(text: str, start: int) -> re.Match[str] | None:
+    """The compound of ``text`` that holds the word starting at ``start`` (None if none)."""
+    j = start
+    while j > 0 and (text[j - 1] in _JOINERS or _LETTER.fullmatch(text[j - 1])):
+        j -= 1
+    region = COMPOUND_RE.search(text, j)
+    while region is not None and region.end() <= start:
+        region = COMPOUND_RE.search(text, region.end())
+    if region is None or region.start() > start:
+        return None
+    return region
 
 
 __all__ = ["marked_words", "match_spans", "phrase_positions", "spans_of"]

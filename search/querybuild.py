@@ -343,7 +343,7 @@ class QueryBuilder:
         parts: list[wq.Query] = []
         total = self.reader.doc_count_all()
         for f in fields:
-            frequencies = {text: self.reader.doc_frequency(f, text) for text, _ in alternatives}
+            frequencies = {text: self.finder.doc_frequency(f, text) for text, _ in alternatives}
             pooled = _idf(total, min(total, sum(frequencies.values())))
             for text, weight in alternatives:
                 if frequencies[text] or text == own:

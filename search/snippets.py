@@ -35,6 +35,9 @@ class Segment:
     marked: bool = False
 
 
+_ONE_SPACE = re.compile(r"\s")
+
+
 def _clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text)
 
@@ -45,7 +48,7 @@ def _word_start(text: str, pos: int) -> int:
         return 0
     if text[pos - 1].isspace():
         return pos
-    m = re.compile(r"\s").search(text, pos)
+    m = _ONE_SPACE.search(text, pos)
     return m.end() if m else pos
 
 
@@ -63,13 +66,19 @@ def _best_window(spans: list[Span], width: int) -> tuple[int, int]:
     """The (first, last) span indexes of the window with the most matches, exact ones counting
     double; the earliest such window wins."""
     best = (0, 0)
-    best_score = -1.0
+    best_score = -1
     j = 0
+    score = 0  # of spans[i : j + 1], kept as the window slides
     for i, first in enumerate(spans):
-        j = max(j, i)
+        if i > j:
+            j, score = i, 0
+        elif i:
+            score -= 2 if spans[i - 1].exact else 1
+        if i == j:
+            score = 2 if first.exact else 1
         while j + 1 < len(spans) and spans[j + 1].end - first.start <= width:
             j += 1
-        score = sum(2.0 if s.exact else 1.0 for s in spans[i : j + 1])
+            score += 2 if spans[j].exact else 1
         if score > best_score:
             best, best_score = (i, j), score
     return best

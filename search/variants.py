@@ -159,6 +159,10 @@ class VariantFinder:
 
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
+        # One commit's term statistics never change: each is looked up once (a lookup walks
+        # every segment's term table).
+        self.doc_frequency = lru_cache(maxsize=65536)(reader.doc_frequency)
+        self.frequency = lru_cache(maxsize=65536)(reader.frequency)
         self.spellings = lru_cache(maxsize=4096)(self._spellings)
         self.company = lru_cache(maxsize=4096)(self._company)
         self._readings_of = lru_cache(maxsize=1024)(self._readings)
@@ -170,7 +174,7 @@ class VariantFinder:
     def _company(self, text: str) -> dict[str, float]:
         """The company of an exact-word term: name -> share of sampled articles that write it."""
         column = self._company_column
-        if column is None or not self.reader.doc_frequency("body", text):
+        if column is None or not self.doc_frequency("body", text):
             return {}
         docs = list(self.reader.postings("body", text).all_ids())
         sample = docs[:: max(1, len(docs) // COMPANY_SAMPLE)][:COMPANY_SAMPLE]
@@ -183,7 +187,7 @@ class VariantFinder:
 
     def _rarity_of(self, text: str) -> float:
         total = self.reader.doc_count_all()
-        return math.log(total / (1 + self.reader.doc_frequency("body", text))) + 1 if total else 0
+        return math.log(total / (1 + self.doc_frequency("body", text))) + 1 if total else 0
 
     def company_evidence(self, a: str, b: str) -> tuple[float, list[str]] | None:
         """How alike the company of two exact-word terms is, with the names they share most;
@@ -197,21 +201,21 @@ class VariantFinder:
 
     def uses(self, text: str) -> int:
         """Occurrences of an exact-word term in titles and bodies."""
-        return int(self.reader.frequency("title", text) + self.reader.frequency("body", text))
+        return int(self.frequency("title", text) + self.frequency("body", text))
 
     def documents(self, text: str) -> int:
         """Articles whose body (or, failing that, title) holds an exact-word term."""
         return max(
-            self.reader.doc_frequency("body", text), self.reader.doc_frequency("title", text)
+            self.doc_frequency("body", text), self.doc_frequency("title", text)
         )
 
     def caps_uses(self, text: str) -> int:
         """Uses of an exact-word term written in capitals by a word that is no name by its
         letters ("ASAD" in a headline): evidence neither way."""
-        return int(self.reader.frequency("spellings", CAPS_MARK + text))
+        return int(self.frequency("spellings", CAPS_MARK + text))
 
     def _name_uses(self, text: str, key: str) -> int:
-        return int(self.reader.frequency("spellings", spelling_term(key, text)))
+        return int(self.frequency("spellings", spelling_term(key, text)))
 
     def _judge(self, text: str, key: str, tier: str, name_uses: int) -> Spelling:
         if "-" in text:
@@ -387,7 +391,7 @@ class VariantFinder:
                 why = f"two English words: {exact!r} and {text!r} are both in English's word list"
                 found[text] = Spelling(text, candidate, tier, 0, self.uses(text), False, why)
                 continue
-            loan_uses = int(self.reader.frequency("spellings", term))
+            loan_uses = int(self.frequency("spellings", term))
             uses = max(self.uses(text) - self.caps_uses(text), loan_uses)
             accepted = loan_uses >= NAME_SHARE * uses
             share = f"{loan_uses:,} of {uses:,} use{'' if uses == 1 else 's'} in small letters"

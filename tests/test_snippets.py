@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from search.snippets import (
     ELLIPSIS,
     SNIPPET_CHARS,
     Span,
+    _best_window,
     make_snippet,
     mark_all,
     to_html,
@@ -113,3 +115,25 @@ def test_mark_all_keeps_the_whole_text():
 def test_empty_text_gives_no_snippet():
     assert make_snippet("", []) == []
     assert make_snippet("   ", []) == []
+
+
+def _every_window(spans: list[Span], width: int) -> tuple[int, int]:
+    """The plain definition of the best window: each window's matches summed anew."""
+    best, best_score, j = (0, 0), -1.0, 0
+    for i, first in enumerate(spans):
+        j = max(j, i)
+        while j + 1 < len(spans) and spans[j + 1].end - first.start <= width:
+            j += 1
+        score = sum(2.0 if s.exact else 1.0 for s in spans[i : j + 1])
+        if score > best_score:
+            best, best_score = (i, j), score
+    return best
+
+
+def test_the_best_window_slides_as_each_window_summed_anew_would_choose():
+    rng = random.Random(1)
+    for _ in range(5000):
+        starts = sorted(rng.sample(range(2000), rng.randrange(1, 30)))
+        spans = [Span(s, s + rng.randrange(1, 30), exact=rng.random() < 0.4) for s in starts]
+        for width in (50, 110, 220):
+            assert _best_window(spans, width) == _every_window(spans, width)
