@@ -10,7 +10,8 @@ waits for ``/healthz``, then for each client count starts a separate load-genera
 asking the committed mix (bench/mix.json, as API parameters) in turn, one request after
 another, for --seconds. Reported per client count: requests per second, the median and 95th
 percentile of the round trip, the errors (a 5xx status, or no answer) and the requests refused
-with a 4xx (a page past the last, a source the index lacks: the right answer, not an error).
+with a 4xx (a page past the last, a source the index lacks: the right answer, not an error);
+then the server's memory after the load (each process's peak, from /proc).
 
 With ``--live``, the load runs while an index run adds articles. An index of the four other
 corpora (every ../shared/corpora/*.jsonl but fakes.jsonl) is built once into
@@ -133,10 +134,30 @@ def run(index_dir: Path, clients: list[int], seconds: float, workers: int) -> di
                 [*command, "--seconds", str(seconds)], capture_output=True, text=True, check=True
             )
             rows.append(json.loads(result.stdout))
+        memory = server_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"workers": workers, "seconds": seconds, "rows": rows}
+    return {"workers": workers, "seconds": seconds, "rows": rows, "memory": memory}
+
+
+def server_memory(pid: int) -> dict[str, float]:
+    """The largest peak resident memory (VmHWM) among the server's processes, and their
+    total resident memory now, in MiB (Linux's /proc)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    peak = total = 0.0
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
+        total += int(fields["VmRSS"].split()[0]) / 1024
+    return {"processes": len(pids), "peak_rss_mib": round(peak, 1), "rss_mib": round(total, 1)}
 
 
 # Live indexing --------------------------------------------------------------------------------
@@ -506,6 +527,12 @@ def main(argv: list[str] | None = None) -> int:
     print_table(
         ["clients", "requests", "requests/s", "median ms", "p95 ms", "errors", "refused (4xx)"],
         [[r[c] for c in columns] for r in figures["rows"]],  # type: ignore[attr-defined]
+    )
+    memory = figures["memory"]
+    print(
+        f"\nServer memory after the load: {memory['processes']} processes, "  # type: ignore[index]
+        f"{memory['rss_mib']} MiB resident in all, the largest peak "  # type: ignore[index]
+        f"{memory['peak_rss_mib']} MiB"  # type: ignore[index]
     )
     if args.json:
         write_json(args.json, figures)
