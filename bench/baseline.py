@@ -6,8 +6,9 @@ Issue 17's targets compare the product with itself as it was ("throughput at lea
 today's", "peak memory no higher than today"). Figures recorded on another day or machine are
 no ratio, so this checks out the commit the issue started from (``git worktree``, into
 --out, default bench/out/baseline/), builds an index of the five corpora with it (``--procs 2``,
-its wall time, articles/s and the largest process's peak memory) and runs its own
-``bench/load.py`` against that index. The current code is measured by ``bench/load.py`` and
+its wall time, articles/s and the largest process's peak memory), asks that index the query
+mix as ``bench/peers.py`` does (its own copy, warm, 3 times each) and runs its own
+``bench/load.py`` against it. The current code is measured by ``bench/load.py`` and
 ``bench/peers.py`` in the same ``make bench``; ``bench/targets.py`` sets the two side by side.
 It needs the repository's history (a shallow clone lacks the commit: it says so and stops).
 """
@@ -70,6 +71,13 @@ def measure(commit: str, out: Path) -> dict[str, object]:
             text=True,
         ).stdout
     )["documents"]
+    # The mix as bench/peers.py asks it of ours (top 10 with snippets, warm, 3 times each).
+    peers = [sys.executable, str(code / "bench" / "peers.py"), "--query-one", "ours", str(index)]
+    queries = json.loads(
+        subprocess.run(
+            [*peers, "--repeat", "3"], env=_env(code), check=True, capture_output=True, text=True
+        ).stdout
+    )
     load_json = out / "load.json"
     load = [sys.executable, str(code / "bench" / "load.py"), "--index", str(index)]
     subprocess.run([*load, "--json", str(load_json)], env=_env(code), check=True)
@@ -81,6 +89,7 @@ def measure(commit: str, out: Path) -> dict[str, object]:
             "articles_per_s": round(documents / seconds, 1),
             "peak_rss_mib": round(peak, 1),
         },
+        "queries": {k: queries[k] for k in ("runs", "median_ms", "p95_ms", "p99_ms")},
         "load": json.loads(load_json.read_text(encoding="utf-8")),
     }
 
@@ -93,9 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     figures = measure(args.commit, args.out)
     build = figures["build"]
+    queries = figures["queries"]
     print(
         f"\nbaseline {args.commit}: build {build['articles']:,} articles in {build['seconds']} s "
-        f"({build['articles_per_s']:,} articles/s, peak {build['peak_rss_mib']} MiB)"
+        f"({build['articles_per_s']:,} articles/s, peak {build['peak_rss_mib']} MiB); the mix "
+        f"{queries['median_ms']} ms median, {queries['p95_ms']} ms p95"
     )
     if args.json:
         write_json(args.json, figures)
