@@ -49,6 +49,8 @@ def _checkout(commit: str, where: Path) -> None:
 
 def _env(code: Path) -> dict[str, str]:
     # The old code's package first: the virtual environment's editable install is this one.
+    # (Every command also runs in the old checkout: ``python -m`` puts the working directory
+    # before PYTHONPATH.)
     return {**os.environ, "PYTHONPATH": str(code)}
 
 
@@ -59,13 +61,14 @@ def measure(commit: str, out: Path) -> dict[str, object]:
     shutil.rmtree(index, ignore_errors=True)
     started = time.perf_counter()
     command = [sys.executable, "-m", "search", "index", "--index", str(index), "--procs", "2"]
-    subprocess.run([*command, "--quiet", str(CORPORA)], env=_env(code), check=True)
+    subprocess.run([*command, "--quiet", str(CORPORA)], env=_env(code), cwd=code, check=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     documents = json.loads(
         subprocess.run(
             [sys.executable, "-m", "search", "info", "--index", str(index), "--json"],
             env=_env(code),
+            cwd=code,
             check=True,
             capture_output=True,
             text=True,
@@ -75,12 +78,17 @@ def measure(commit: str, out: Path) -> dict[str, object]:
     peers = [sys.executable, str(code / "bench" / "peers.py"), "--query-one", "ours", str(index)]
     queries = json.loads(
         subprocess.run(
-            [*peers, "--repeat", "3"], env=_env(code), check=True, capture_output=True, text=True
+            [*peers, "--repeat", "3"],
+            env=_env(code),
+            cwd=code,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     )
     load_json = out / "load.json"
     load = [sys.executable, str(code / "bench" / "load.py"), "--index", str(index)]
-    subprocess.run([*load, "--json", str(load_json)], env=_env(code), check=True)
+    subprocess.run([*load, "--json", str(load_json)], env=_env(code), cwd=code, check=True)
     return {
         "commit": commit,
         "build": {

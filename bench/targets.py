@@ -76,7 +76,7 @@ def rows(peers: dict, load: dict | None, baseline: dict | None) -> list[list]:
                 then and then[key],
                 "before issue 17",
                 "(no target)",
-                lambda r: True,
+                lambda r: None,
             )
         )
     build, whoosh = builds["ours"], builds.get("whoosh")
