@@ -36,6 +36,11 @@ from search.rules.key import HYPHENS
 from search.snippets import Span
 
 _TOKENIZER = NewsTokenizer()
+#: Punctuation beyond ASCII that news copy writes between ASCII words (no letter, and its own
+#: lower case): a text of ASCII letters with these is searched as ASCII text is.
+_OTHER_THAN_ASCII_LETTERS = re.compile("[^\x00-\x7f’‘“”—–…«»•·\u00a0′‐‑‒\ufffd]")
+#: The apostrophes such text may write, other than ``'``.
+_APOSTROPHES = "’‘′`"
 #: What a compound is made of besides letters: where to look back for its start.
 _JOINERS = frozenset(APOSTROPHES + HYPHENS)
 _LETTER = re.compile(LETTER)
@@ -180,18 +185,25 @@ def marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[
 
 
 def _ascii_marked(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> dict[int, str] | None:
-    """Where each word of :func:`marked_words` starts in ``text``, for ASCII text (None for
-    other text).
+    """Where each word of :func:`marked_words` starts in ``text``, for text whose letters are
+    ASCII, whatever its quotes and dashes (None for other text).
 
-    In ASCII, a word's exact form is its lower case with a possessive or a plural's end taken
-    off (*countries* gives *country*), so every such word starts with its exact form less the
-    last letter. Those beginnings are looked up in the text's lower case (``str.find``, no
-    regular expression over every word), and only the words that start there are read.
+    There a word's exact form is its lower case, every apostrophe written ``'``, with a
+    possessive or a plural's end taken off (*countries* gives *country*), so every such word
+    starts with its exact form less the last letter. Those beginnings are looked up in the
+    text's lower case (``str.find``, no regular expression over every word), and only the
+    words that start there are read.
     """
     beginnings = {form[:-1] for form in wanted} | {p[:-1] for p in prefixes}
-    if not (text.isascii() and "`" not in text) or min(map(len, beginnings), default=2) < 2:
+    if min(map(len, beginnings), default=2) < 2:
         return None
     lowered = text.lower()
+    if not text.isascii():
+        if _OTHER_THAN_ASCII_LETTERS.search(text):
+            return None
+        # Every apostrophe as the exact forms write it: the same length, so the same offsets.
+        for apostrophe in _APOSTROPHES:
+            lowered = lowered.replace(apostrophe, "'")
     found: dict[int, str] = {}
     for beginning in beginnings:
         at = lowered.find(beginning)

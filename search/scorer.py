@@ -56,7 +56,7 @@ class Scorer:
         self._docsets = docsets
         self._leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self._size = searcher.reader().doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[str, np.ndarray] = {}
         #: The deadline of the search under way (the engine sets it for each search).
         self.budget: Budget = UNLIMITED
 
@@ -150,25 +150,27 @@ class Scorer:
         at[at == len(postings)] = 0
         matched = postings.ids[at] == docs
         tf = postings.weights[at[matched]]
-        fl = self._field_lengths(fieldname)[docs[matched]]
-        searcher = self._searcher
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        # whoosh.scoring.bm25, operation for operation: the same bits.
-        term = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        idf = self._searcher.idf(fieldname, text)
+        # whoosh.scoring.bm25, operation for operation: the same bits (the length part of
+        # its denominator is the same for every term of a field, so it is computed once).
+        term = idf * ((tf * (K1 + 1)) / (tf + self._length_norms(fieldname)[docs[matched]]))
         if boost != 1.0:
             term = term * boost
         scores[matched] = term
         return scores, matched
 
-    def _field_lengths(self, fieldname: str) -> np.ndarray:
-        """Every document's length in a field, as Whoosh's scorer reads it (a byte each)."""
-        found = self._lengths.get(fieldname)
+    def _length_norms(self, fieldname: str) -> np.ndarray:
+        """For every document, ``K1 * ((1 - B) + B * fl / avgfl)`` of Whoosh's BM25 with its
+        length in the field as Whoosh's scorer reads it (a byte each) and the field's average
+        length."""
+        found = self._norms.get(fieldname)
         if found is None:
             codes = np.zeros(self._size, dtype=np.uint8)
             for reader, offset in self._leaves:
                 codes[offset : offset + reader.doc_count_all()] = _length_bytes(reader, fieldname)
-            found = self._lengths[fieldname] = _LENGTH_OF_BYTE[codes]
+            fl = _LENGTH_OF_BYTE[codes]
+            avgfl = self._searcher.avg_field_length(fieldname) or 1
+            found = self._norms[fieldname] = K1 * ((1 - B) + B * fl / avgfl)
         return found
 
 

@@ -205,9 +205,7 @@ class VariantFinder:
 
     def documents(self, text: str) -> int:
         """Articles whose body (or, failing that, title) holds an exact-word term."""
-        return max(
-            self.doc_frequency("body", text), self.doc_frequency("title", text)
-        )
+        return max(self.doc_frequency("body", text), self.doc_frequency("title", text))
 
     def caps_uses(self, text: str) -> int:
         """Uses of an exact-word term written in capitals by a word that is no name by its
