@@ -30,7 +30,7 @@ from search.querybuild import QueryBuilder
 
 #: The phases: a label, and the methods whose time is that phase's.
 PHASES: list[tuple[str, object, str]] = [
-    ("query", QueryBuilder, "build"),
+    ("query built", QueryBuilder, "build"),
     ("set pass", engine_module.Engine, "_matches"),
     ("filters, stories", engine_module.Engine, "_allowed"),
     ("filters, stories", engine_module.Engine, "_shown"),
