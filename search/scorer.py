@@ -65,7 +65,13 @@ class Scorer:
         of them must be a match of ``query``."""
         ordered = np.fromiter(docs, dtype=np.int64)
         ordered.sort()
-        scores, _ = self._score(query, ordered)
+        scores, matched = self._score(query, ordered)
+        if not matched.all():  # the set pass and the scorer disagree: a fault, never hidden
+            missing = ordered[~matched][:5].tolist()
+            raise RuntimeError(
+                f"the scorer finds {len(ordered) - int(matched.sum())} of {len(ordered)} "
+                f"matches of {query!r} not matching (documents {missing}...)"
+            )
         return ordered, scores
 
     def top(
@@ -80,7 +86,7 @@ class Scorer:
         ordered, scores = self.scores(query, docs)
         if first is None:
             return _best(ordered, scores, limit)
-        leads = np.fromiter((int(n) in first for n in ordered), dtype=bool, count=len(ordered))
+        leads = _within(ordered, first)
         ranked = _best(ordered[leads], scores[leads], limit)
         if limit is None or len(ranked) < limit:
             rest = None if limit is None else limit - len(ranked)

@@ -218,3 +218,16 @@ def test_paging_lists_every_match_once(fakes_index, q):
             assert len(listed) == len(set(listed)) == first.stories
             every = set(engine.article_ids(SearchRequest.from_params(q)))
             assert set(listed) == every if not collapse else set(listed) <= every
+
+
+def test_a_document_the_query_does_not_match_is_a_fault_not_a_zero(fakes_index):
+    with Engine(fakes_index) as engine:
+        searcher = engine.ix.searcher(weighting=scoring.BM25F())
+    with searcher:
+        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
+        scorer = Scorer(searcher, docsets.postings, docsets)
+        query = wq.Term("body", "hizballah")
+        matches = docsets.docs(query)
+        stranger = min(docsets.live() - matches)
+        with pytest.raises(RuntimeError, match="1 of"):
+            scorer.scores(query, [*matches, stranger])
