@@ -6,9 +6,12 @@ where the whole phrase stands ("Muqtada al-Sadr" does not mark a lone Sadr). A w
 one field (``title:Aleppo``) is marked in that field only.
 
 Without phrases, only the hyphenated compounds that hold a matched word are tokenized again,
-with the index's own tokenizer: the text's distinct words are found with one regular expression
-(in C), each is looked up by its exact form, and a second expression finds where the matching
-ones stand. A phrase needs every word's position, so a text is tokenized whole for one.
+with the index's own tokenizer. In text whose letters are ASCII (most news copy, whatever its
+quotes and dashes) the marked words are found where the beginnings of their exact forms stand
+(``str.find`` over the lower case), and a word that nothing joins to another is its own token.
+In other text the distinct words are found with one regular expression (in C), each is looked
+up by its exact form, and a second expression finds where the matching ones stand. A phrase
+needs every word's position, so a text is tokenized whole for one.
 Hyphenated compounds are marked whole ("Ahmadi-Nejad"), and so is an article in front of a
 matched name ("al-Sadr").
 """
