@@ -59,7 +59,7 @@ class DocSets:
         self._size = reader.doc_count_all()
         self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         # The last phrases found: a search finds each phrase for its total, then again to
-        # score its page (scoring_query).
+        # score its matches (search.scorer).
         self._phrases: OrderedDict[_Slots, frozenset[int]] = OrderedDict()
         self._cached_ids = 0
         #: The deadline of the search under way (the engine sets it for each search).

@@ -14,7 +14,8 @@ sorted. A spilled run is one ``marshal`` record per term, not per posting. The s
 lists are written a block at a time, with every document's field length read from the segment's
 lengths column once per field.
 
-The files written are byte for byte those Whoosh's writer writes (tests/test_writer.py), so
+The files written are byte for byte those Whoosh's writer writes with the same codec
+(:class:`search.codec.NewsCodec`; tests/test_writer.py), so
 any Whoosh reader reads them, and Whoosh's merges, deletions and commits are used unchanged.
 """
 

@@ -174,7 +174,7 @@ def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list
         ("Hizballah", 2, 4, "relevance"),  # the page straddles typed and the rest
         ("Qaida", 3, 10, "relevance"),
         ("Shiite", 1, 50, "relevance"),
-        ("oil prices", 1, 10, "relevance"),  # no other spelling: one top-N search
+        ("oil prices", 1, 10, "relevance"),  # no other spelling reached
         ("Syria", 4, 10, "newest"),
         ("Syria", 2, 20, "oldest"),
         ("Hezbollah OR Hizballah", 1, 25, "relevance"),
