@@ -54,6 +54,14 @@ def _env(code: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(code)}
 
 
+def _json_of(code: Path, command: list[str]) -> dict:
+    """What a command of the old code prints as JSON, run in its checkout."""
+    result = subprocess.run(
+        command, env=_env(code), cwd=code, check=True, capture_output=True, text=True
+    )
+    return json.loads(result.stdout)
+
+
 def measure(commit: str, out: Path) -> dict[str, object]:
     code, index = out / "code", out / "index"
     out.mkdir(parents=True, exist_ok=True)
@@ -64,28 +72,11 @@ def measure(commit: str, out: Path) -> dict[str, object]:
     subprocess.run([*command, "--quiet", str(CORPORA)], env=_env(code), cwd=code, check=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    documents = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "search", "info", "--index", str(index), "--json"],
-            env=_env(code),
-            cwd=code,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )["documents"]
+    info = [sys.executable, "-m", "search", "info", "--index", str(index), "--json"]
+    documents = _json_of(code, info)["documents"]
     # The mix as bench/peers.py asks it of ours (top 10 with snippets, warm, 3 times each).
     peers = [sys.executable, str(code / "bench" / "peers.py"), "--query-one", "ours", str(index)]
-    queries = json.loads(
-        subprocess.run(
-            [*peers, "--repeat", "3"],
-            env=_env(code),
-            cwd=code,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    queries = _json_of(code, [*peers, "--repeat", "3"])
     load_json = out / "load.json"
     load = [sys.executable, str(code / "bench" / "load.py"), "--index", str(index)]
     subprocess.run([*load, "--json", str(load_json)], env=_env(code), cwd=code, check=True)

@@ -25,12 +25,11 @@ from itertools import accumulate
 
 from whoosh import query as wq
 from whoosh.matching import Matcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
 from search.budget import UNLIMITED
 from search.codec import gaps
-from search.postings import Postings
+from search.postings import Postings, term_matcher
 
 #: Phrases whose documents are kept (the most recent).
 PHRASES_KEPT = 32
@@ -49,7 +48,6 @@ class DocSets:
         cache_ids: int = CACHE_IDS,
         postings: Postings | None = None,
     ) -> None:
-        self._searcher = searcher
         #: The searcher's postings as arrays, which the sets are made of.
         self.postings = postings if postings is not None else Postings(searcher)
         self._cache_limit = cache_ids
@@ -196,11 +194,9 @@ def _positions(
     """Where any of ``texts`` stands in each of ``docs`` (ascending, numbers of ``reader``)."""
     found: dict[int, set[int]] = {}
     for text in texts:
-        if (fieldname, text) not in reader:  # type: ignore[operator]
+        matcher = term_matcher(reader, fieldname, text)
+        if matcher is None:
             continue
-        matcher = reader.postings(fieldname, text)  # type: ignore[attr-defined]
-        if isinstance(matcher, FilterMatcher):  # deletions: docs holds live documents only
-            matcher = matcher.child
         if getattr(matcher, "_read_values", None) is None or matcher._byteids:
             _walk_positions(matcher, docs, found)
         else:

@@ -442,8 +442,7 @@ class Engine:
 
     def _scorer(self) -> Scorer:
         if self._scorer_value is None:
-            docsets = self._docsets()
-            self._scorer_value = Scorer(self._searcher, docsets.postings, docsets)
+            self._scorer_value = Scorer(self._searcher, self._docsets())
         return self._scorer_value
 
     def _columns(self) -> Columns:

@@ -178,13 +178,16 @@ def marked_words(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[
     """The distinct words of ``text`` (as ``WORD_RE`` finds them) whose exact form is one of
     ``wanted`` or starts with one of ``prefixes``."""
     found = _ascii_marked(text, wanted, prefixes)
-    if found is None:
-        return {
-            w
-            for w in set(WORD_RE.findall(text))
-            if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
-        }
-    return set(found.values())
+    return _every_marked_word(text, wanted, prefixes) if found is None else set(found.values())
+
+
+def _every_marked_word(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> set[str]:
+    """:func:`marked_words`, every distinct word of ``text`` folded (any text)."""
+    return {
+        w
+        for w in set(WORD_RE.findall(text))
+        if exact_form(w) in wanted or (prefixes and exact_form(w).startswith(prefixes))
+    }
 
 
 def _ascii_marked(text: str, wanted: set[str], prefixes: tuple[str, ...]) -> dict[int, str] | None:
@@ -254,7 +257,7 @@ def _regions(text: str, marks: Marks) -> Iterator[list[_Word]]:
         return
     # Every place a marked word stands, whole: also inside a word joined by an apostrophe
     # ("O'Sadr"), whose compound then marks nothing.
-    words = marked_words(text, wanted, prefixes)
+    words = _every_marked_word(text, wanted, prefixes)  # (not ASCII: known already)
     if not words:
         return
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

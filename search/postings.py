@@ -67,15 +67,21 @@ class Postings:
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for reader, offset in self._leaves:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            if isinstance(matcher, FilterMatcher):  # deletions: callers ask for live ones
-                matcher = matcher.child
-            _read_blocks(matcher, offset, ids, weights)
+            matcher = term_matcher(reader, fieldname, text)
+            if matcher is not None:
+                _read_blocks(matcher, offset, ids, weights)
         if not ids:
             return EMPTY
         return TermPostings(np.concatenate(ids), np.concatenate(weights))
+
+
+def term_matcher(reader: object, fieldname: str, text: str) -> object | None:
+    """One segment's matcher of a term's postings, deleted documents included (their callers
+    ask for live documents only), or None when the segment lacks the term."""
+    if (fieldname, text) not in reader:  # type: ignore[operator]
+        return None
+    matcher = reader.postings(fieldname, text)  # type: ignore[attr-defined]
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def _read_blocks(matcher: object, offset: int, ids: list, weights: list) -> None:

@@ -34,7 +34,6 @@ from whoosh.util.numeric import byte_to_length
 
 from search.budget import UNLIMITED, Budget
 from search.docsets import DocSets, phrase_slots
-from search.postings import Postings
 
 #: Whoosh's BM25F defaults, which the engine's searcher uses.
 K1 = 1.2
@@ -50,9 +49,10 @@ _Scored = tuple[np.ndarray, np.ndarray]
 class Scorer:
     """BM25F scores of queries over one searcher's documents."""
 
-    def __init__(self, searcher: Searcher, postings: Postings, docsets: DocSets) -> None:
+    def __init__(self, searcher: Searcher, docsets: DocSets) -> None:
+        """``docsets``: the searcher's set pass, whose postings and phrases are scored."""
         self._searcher = searcher
-        self._postings = postings
+        self._postings = docsets.postings
         self._docsets = docsets
         self._leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self._size = searcher.reader().doc_count_all()
