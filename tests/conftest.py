@@ -22,6 +22,31 @@ CORPORA = SHARED / "corpora"
 SEEDS = SHARED / "seeds"
 FAKES = CORPORA / "fakes.jsonl"
 
+#: Searches that exercise every kind of query over fakes.jsonl: names in several spellings,
+#: phrases (across spellings, with articles), ORs of phrases, exclusions, ANDs of ORs, a stop
+#: word and a word no article writes.
+PROBE_QUERIES = [
+    "Hizballah",
+    "Qaeda",
+    "Shiite",
+    "oil prices",
+    '"Moqtada al-Sadr"',
+    '"Muqtada as-Sadr"',
+    "al-Sadr",
+    '"central bank"',
+    '"oil prices" Iraq',
+    '"Hizballah fighters" OR "Hezbollah fighters"',
+    '"the Syrian regime"',
+    "Ahmadi-Nejad",
+    "Syria -Assad",
+    "Hezbollah OR Hizballah",
+    "Iraq Kurdish oil",
+    "Assad regime",
+    "(Damascus OR Aleppo) rebels",
+    "the",
+    "zzyzxnotaword",
+]
+
 
 @pytest.fixture(scope="session")
 def shared() -> Path:

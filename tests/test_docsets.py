@@ -4,7 +4,6 @@ own walk and sort on real indexes."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from whoosh import query as wq
@@ -17,34 +16,14 @@ from search.querybuild import QueryBuilder
 from search.querylang import parse_query
 from search.variants import VariantFinder
 
-FAKES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes.jsonl"
-
-QUERIES = [
-    "Hizballah",
-    "Qaeda",
-    "Shiite",
-    "oil prices",
-    '"Moqtada al-Sadr"',
-    '"Muqtada as-Sadr"',
-    "al-Sadr",
-    '"central bank"',
-    '"oil prices" Iraq',
-    '"Hizballah fighters" OR "Hezbollah fighters"',
-    '"the Syrian regime"',
-    "Ahmadi-Nejad",
-    "Syria -Assad",
-    "Hezbollah OR Hizballah",
-    "Iraq Kurdish oil",
-    "the",
-    "zzyzxnotaword",
-]
+from .conftest import PROBE_QUERIES
 
 
 def _queries(searcher) -> list[wq.Query]:
     finder = VariantFinder(searcher.reader())
     built = [
         QueryBuilder(finder, exact=exact).build(parse_query(q))
-        for q in QUERIES
+        for q in PROBE_QUERIES
         for exact in (False, True)
     ]
     return [*built, wq.Every(), wq.Term("body", "hizballah"), wq.NullQuery]

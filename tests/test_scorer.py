@@ -4,12 +4,15 @@ indexes: the same scores for every match, the same pages."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import query as wq
 from whoosh import scoring, sorting
+from whoosh.searching import Searcher
 
 from search import Engine, SearchRequest
 from search.columns import Columns
@@ -19,27 +22,17 @@ from search.querylang import parse_query
 from search.scorer import Scorer, _best
 from search.variants import VariantFinder
 
-QUERIES = [
-    "Hizballah",
-    "Qaeda",
-    "Shiite",
-    "oil prices",
-    '"Moqtada al-Sadr"',
-    '"Muqtada as-Sadr"',
-    "al-Sadr",
-    '"central bank"',
-    '"oil prices" Iraq',
-    '"Hizballah fighters" OR "Hezbollah fighters"',
-    '"the Syrian regime"',
-    "Ahmadi-Nejad",
-    "Syria -Assad",
-    "Hezbollah OR Hizballah",
-    "Iraq Kurdish oil",
-    "Assad regime",
-    "(Damascus OR Aleppo) rebels",
-    "the",
-    "zzyzxnotaword",
-]
+from .conftest import PROBE_QUERIES
+
+
+@contextmanager
+def _scoring(index_dir: Path) -> Iterator[tuple[Searcher, DocSets, Scorer]]:
+    """A BM25F searcher of an index, its set pass and the scorer over them."""
+    with Engine(index_dir) as engine:
+        searcher = engine.ix.searcher(weighting=scoring.BM25F())
+    with searcher:
+        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
+        yield searcher, docsets, Scorer(searcher, docsets)
 
 
 def _has_and(q: wq.Query) -> bool:
@@ -62,14 +55,10 @@ def _whoosh_scores(searcher, query: wq.Query, allowed: frozenset[int]) -> dict[i
 def test_every_match_scores_as_whoosh_scores_it(updated_index):
     # Over two segments with deletions: the same documents; the same bits for words, spellings
     # and phrases; an And's sum within 1e-12 (it is added in the query's order here).
-    with Engine(updated_index) as engine:
-        searcher = engine.ix.searcher(weighting=scoring.BM25F())
-    with searcher:
-        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
-        scorer = Scorer(searcher, docsets.postings, docsets)
+    with _scoring(updated_index) as (searcher, docsets, scorer):
         finder = VariantFinder(searcher.reader())
         exact = approx = 0
-        for text in QUERIES:
+        for text in PROBE_QUERIES:
             for typed_only in (False, True):
                 query = QueryBuilder(finder, exact=typed_only).build(parse_query(text))
                 allowed = docsets.docs(query)
@@ -88,11 +77,7 @@ def test_every_match_scores_as_whoosh_scores_it(updated_index):
 
 
 def test_a_query_of_every_article_scores_zero_for_each(updated_index):
-    with Engine(updated_index) as engine:
-        searcher = engine.ix.searcher(weighting=scoring.BM25F())
-    with searcher:
-        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
-        scorer = Scorer(searcher, docsets.postings, docsets)
+    with _scoring(updated_index) as (_, docsets, scorer):
         live = docsets.live()
         top = scorer.top(wq.Every(), live, 5)
         assert top == [(n, 0.0) for n in sorted(live)[:5]]
@@ -113,11 +98,7 @@ def test_best_keeps_ties_in_document_order_at_every_limit():
 
 
 def test_first_documents_come_before_the_others(fakes_index):
-    with Engine(fakes_index) as engine:
-        searcher = engine.ix.searcher(weighting=scoring.BM25F())
-    with searcher:
-        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
-        scorer = Scorer(searcher, docsets.postings, docsets)
+    with _scoring(fakes_index) as (searcher, docsets, scorer):
         builder = QueryBuilder(VariantFinder(searcher.reader()))
         query = builder.build(parse_query("Hizballah"))
         allowed = docsets.docs(query)
@@ -221,11 +202,7 @@ def test_paging_lists_every_match_once(fakes_index, q):
 
 
 def test_a_document_the_query_does_not_match_is_a_fault_not_a_zero(fakes_index):
-    with Engine(fakes_index) as engine:
-        searcher = engine.ix.searcher(weighting=scoring.BM25F())
-    with searcher:
-        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
-        scorer = Scorer(searcher, docsets.postings, docsets)
+    with _scoring(fakes_index) as (_, docsets, scorer):
         query = wq.Term("body", "hizballah")
         matches = docsets.docs(query)
         stranger = min(docsets.live() - matches)
