@@ -65,7 +65,7 @@ def collisions(words: list[str], codes: Callable[[str], set[str]]) -> list[str]:
 def engine_collisions(words: list[str], index: Path) -> dict[str, list[str]]:
     """Each common word that, as a query, reaches another common word as a spelling."""
     from search import Engine
-    from search.querybuild import query_tokens
+    from search.read.querybuild import query_tokens
 
     stems = _stems(words)
     reached: dict[str, list[str]] = {}

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from timing import print_table, write_json
 
-from search import store
+from search.engines.whoosh import store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "fakes.jsonl"

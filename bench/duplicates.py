@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search import Engine, SearchRequest  # noqa: E402
-from search.corpus import Article, read_file  # noqa: E402
 from search.rules.story import own_words, story_key, tellings  # noqa: E402
+from search.write.corpus import Article, read_file  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 

@@ -70,7 +70,7 @@ from timing import percentile, print_table, write_json
 
 from search import Engine, SearchRequest, index_corpus
 from search.errors import SearchError
-from search.request import parse_flag
+from search.read.request import parse_flag
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKES = ROOT.parent / "shared" / "corpora" / "fakes.jsonl"

@@ -27,7 +27,7 @@ from index_corpora import build_into
 from peers import load_mix, searcher_ours
 from timing import percentile, print_table, write_json
 
-from search.corpus import find_files
+from search.write.corpus import find_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

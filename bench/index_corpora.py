@@ -20,7 +20,7 @@ from pathlib import Path
 
 from timing import print_table
 
-from search.store import dir_size
+from search.engines.whoosh.store import dir_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

@@ -36,7 +36,7 @@ from query_latency import load_queries
 from timing import percentile, write_json
 
 from search import Engine, SearchError, SearchRequest, index_corpus
-from search.store import dir_size
+from search.engines.whoosh.store import dir_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

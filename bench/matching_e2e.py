@@ -66,10 +66,10 @@ from matching import table as rules_table
 from timing import print_table, write_json
 
 from search import Engine, SearchError, SearchRequest, index_corpus
-from search.corpus import Article, find_files, read_file
 from search.rules import exact_form, explain_match
 from search.rules.arabic_script import is_arabic
 from search.rules.key import split_hyphens
+from search.write.corpus import Article, find_files, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS_DIR = ROOT / "bench" / "matching_sets"

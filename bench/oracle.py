@@ -37,8 +37,9 @@ from timing import percentile, print_table, write_json
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.reference, tests.querygen
 
-from search import Engine, index_corpus, store  # noqa: E402
-from search.variants import VariantFinder  # noqa: E402
+from search import Engine, index_corpus  # noqa: E402
+from search.engines.whoosh import store  # noqa: E402
+from search.read.variants import VariantFinder  # noqa: E402
 from tests.querygen import QueryGenerator  # noqa: E402
 from tests.reference import ListingEngine, Paging, Reference, compare  # noqa: E402
 

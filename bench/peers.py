@@ -4,7 +4,7 @@
                           [--mix FILE] [--engines ours whoosh fts5 tantivy] [--json FILE]
 
 Every engine indexes the same articles (the corpora, default ../shared/corpora, read by
-search.corpus as `news-search index` reads them) and answers the same committed query mix
+search.write.corpus as `news-search index` reads them) and answers the same committed query mix
 (bench/mix.json, or --mix FILE): the top 10 of each query with a snippet per hit, and the
 total.
 
@@ -41,9 +41,9 @@ from pathlib import Path
 
 from timing import percentile, print_table, write_json
 
-from search import querylang as ql
-from search.corpus import Article, find_files, read_file
-from search.store import dir_size
+from search.engines.whoosh.store import dir_size
+from search.read import querylang as ql
+from search.write.corpus import Article, find_files, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from search import SearchError
-from search.store import open_index
+from search.engines.whoosh.store import open_index
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_INDEX = BENCH / "out" / "index"

@@ -32,7 +32,7 @@ from pathlib import Path
 from matching import BASELINES
 
 from search import Engine, SearchRequest
-from search.corpus import Article, find_files, read_file
+from search.write.corpus import Article, find_files, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared/corpora"

@@ -15,24 +15,24 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from search.engine import Engine, IndexInfo
     from search.errors import IndexUnavailable, QueryError, SearchError
-    from search.indexer import IndexSummary, index_corpus
-    from search.request import SearchRequest
-    from search.response import Hit, SearchResponse
+    from search.read.engine import Engine, IndexInfo
+    from search.read.request import SearchRequest
+    from search.read.response import Hit, SearchResponse
+    from search.write.indexer import IndexSummary, index_corpus
 
 #: Each public name and the module that defines it.
 _HOMES = {
-    "Engine": "search.engine",
-    "Hit": "search.response",
-    "IndexInfo": "search.engine",
-    "IndexSummary": "search.indexer",
+    "Engine": "search.read.engine",
+    "Hit": "search.read.response",
+    "IndexInfo": "search.read.engine",
+    "IndexSummary": "search.write.indexer",
     "IndexUnavailable": "search.errors",
     "QueryError": "search.errors",
     "SearchError": "search.errors",
-    "SearchRequest": "search.request",
-    "SearchResponse": "search.response",
-    "index_corpus": "search.indexer",
+    "SearchRequest": "search.read.request",
+    "SearchResponse": "search.read.response",
+    "index_corpus": "search.write.indexer",
 }
 
 __all__ = [

@@ -18,18 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from search import store
-from search.budget import DEFAULT_SECONDS, ENV_BUDGET
-from search.corpus import Skip
-from search.engine import Engine
+from search.engines.whoosh import store
+from search.engines.whoosh.schema import ANALYZER_VERSION
 from search.errors import QueryError, SearchError
-from search.export import FORMATS
-from search.export import lines as export_lines
-from search.indexer import index_corpus
-from search.progress import Progress
-from search.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest, spellings_off
-from search.response import SearchResponse, year_spans
-from search.schema import ANALYZER_VERSION
+from search.read.budget import DEFAULT_SECONDS, ENV_BUDGET
+from search.read.engine import Engine
+from search.read.export import FORMATS
+from search.read.export import lines as export_lines
+from search.read.request import DEFAULT_SIZE, MAX_SIZE, SORTS, SearchRequest, spellings_off
+from search.read.response import SearchResponse, year_spans
+from search.write.corpus import Skip
+from search.write.indexer import index_corpus
+from search.write.progress import Progress
 
 PROG = "news-search"
 #: Skip messages printed one by one before the rest are only counted.

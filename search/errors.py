@@ -66,7 +66,7 @@ class PastLastPage(QueryError):
 
 
 class TooCostly(SearchError):
-    """A search ran past the time a search may take (:mod:`search.budget`): it is refused
+    """A search ran past the time a search may take (:mod:`search.read.budget`): it is refused
     rather than answered in part."""
 
     code = "too_costly"

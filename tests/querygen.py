@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
-from search.analysis import CAPS_MARK, COMPOUND_RE, LOANWORD_MARK, SPELLING_SEP
+from search.analysis.analyzers import CAPS_MARK, COMPOUND_RE, LOANWORD_MARK, SPELLING_SEP
 from search.rules.key import ARTICLES, HYPHENS
 
 #: Arabic-script words (names the archives write in Latin letters), beside the archive's own.

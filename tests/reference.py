@@ -2,17 +2,18 @@
 
 It reads the stored fields of every live article of an index (id, title, body, source, date),
 never its postings, terms or columns, and analyses the title and body with the slow reference
-token pipeline, :func:`search.analysis.exact_analyzer` (not the cached indexing path). Each
-article keeps a map field -> term -> positions. A query tree (:func:`search.querylang.
+token pipeline, :func:`search.analysis.analyzers.exact_analyzer` (not the cached indexing path).
+Each
+article keeps a map field -> term -> positions. A query tree (:func:`search.read.querylang.
 parse_query`) is then decided article by article: a small inverted map of its own picks the
 candidate articles, and every candidate is decided by evaluating the whole tree on that one
 article. A tree that can match an article holding none of its terms (a lone exclusion inside
 an OR) considers every article.
 
 What it takes from the engine's matching code is only which spellings a query word reaches
-(:meth:`search.variants.VariantFinder.reach`, the transliteration rules, judged elsewhere) and
-how a query word is split into tokens (:func:`search.querybuild.query_tokens`,
-:func:`~search.querybuild.prefix_form`, :func:`search.analysis.compound_form`,
+(:meth:`search.read.variants.VariantFinder.reach`, the transliteration rules, judged elsewhere) and
+how a query word is split into tokens (:func:`search.read.querybuild.query_tokens`,
+:func:`~search.read.querybuild.prefix_form`, :func:`search.analysis.analyzers.compound_form`,
 :func:`search.rules.spelling_key`). The meaning of each part of a query is written out here
 from the README ("Query syntax", "How matching works"):
 
@@ -54,17 +55,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import repeat
 
-from search import querylang as ql
-from search.analysis import ARTICLE_TERM, compound_form, exact_analyzer
-from search.engine import Engine
+from search.analysis.analyzers import ARTICLE_TERM, compound_form, exact_analyzer
 from search.errors import QueryError
-from search.querybuild import QueryToken, prefix_form, query_tokens
-from search.request import SearchRequest
-from search.response import Hit, SearchResponse, format_date, present
+from search.read import querylang as ql
+from search.read.engine import Engine
+from search.read.querybuild import QueryToken, prefix_form, query_tokens
+from search.read.request import SearchRequest
+from search.read.response import Hit, SearchResponse, format_date, present
+from search.read.variants import VariantFinder
 from search.rules import bare_possessive, exact_form, spelling_key
 from search.rules.fold import APOSTROPHES
 from search.rules.story import story_key, tellings
-from search.variants import VariantFinder
 
 FIELDS = ("title", "body")
 #: The most words of the archive a prefix may stand for (the README: "type more letters").

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from search import Engine, SearchRequest, index_corpus
-from search.store import META_FILE
+from search.engines.whoosh.store import META_FILE
 
 SEED_IDS = {"000_531ff39b56e64b0c", "001_087f25d135671d92"}
 HIT_KEYS = {"rank", "id", "title", "source", "date", "url", "score", "snippet_html", "matched"}

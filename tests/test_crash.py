@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from search import store
+from search.engines.whoosh import store
 
-from .conftest import FAKES
+from tests.conftest import FAKES
 
 #: Articles of the committed index, and of the batch each run adds.
 BASE, BATCH = 100, 200
@@ -227,7 +227,7 @@ def test_a_worker_whose_parent_died_before_its_watch_began_exits():
     # Here the recorded parent is a pid that is not the worker's parent (as after such a death).
     code = (
         "import os, time\n"
-        "from search import indexer\n"
+        "from search.write import indexer\n"
         "workers = indexer._Workers()\n"
         "workers.parent = os.getppid() + 1_000_000\n"
         "indexer._exit_with_parent(workers)\n"

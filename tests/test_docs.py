@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from search.cli import build_parser
-from search.querylang import MAX_QUERY_CHARS
-from search.request import MAX_SIZE, SORTS
+from search.read.querylang import MAX_QUERY_CHARS
+from search.read.request import MAX_SIZE, SORTS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -61,7 +61,7 @@ def test_readme_states_the_limits_the_code_enforces():
 
 
 def test_readme_json_example_has_the_response_keys():
-    from search.response import Hit, SearchResponse
+    from search.read.response import Hit, SearchResponse
 
     response = SearchResponse(query={}, total=0, page=1, pages=0, took_ms=0.0)
     for key in response.to_json():

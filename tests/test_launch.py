@@ -25,7 +25,7 @@ def test_every_public_name_resolves():
 
 def test_ctrl_c_while_the_program_is_still_importing_exits_130_quietly(tmp_path):
     # A real SIGINT, sent by the process to itself the moment it starts importing Whoosh
-    # (inside `import search.engine`, a quarter of a second into a run): the entry point of
+    # (inside `import search.read.engine`, a quarter of a second into a run): the entry point of
     # `news-search` and `python -m search` must end with 130 and a message, not a traceback.
     child = (
         "import os, signal, sys\n"

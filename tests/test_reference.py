@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from search import Engine, QueryError, SearchRequest, index_corpus, store
-from search.variants import Spelling
+from search import Engine, QueryError, SearchRequest, index_corpus
+from search.engines.whoosh import store
+from search.read.variants import Spelling
 from tests.conftest import FAKES, SEEDS
 from tests.querygen import QueryGenerator
 from tests.reference import ListingEngine, Paging, Reference, analyse, blunt_holds, compare

@@ -31,14 +31,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from search import Engine, SearchResponse, store
-from search.budget import DEFAULT_SECONDS, ENV_BUDGET
-from search.engine import Export
+from search import Engine, SearchResponse
+from search.engines.whoosh import store
 from search.errors import PastLastPage, QueryError, SearchError, error_json
-from search.export import FORMATS
-from search.export import lines as export_lines
-from search.request import default_sort, parse_flag
-from search.response import Article, NamePage, SpellingTable
+from search.read.budget import DEFAULT_SECONDS, ENV_BUDGET
+from search.read.engine import Export
+from search.read.export import FORMATS
+from search.read.export import lines as export_lines
+from search.read.request import default_sort, parse_flag
+from search.read.response import Article, NamePage, SpellingTable
 from web import views
 from web.feed import ENTRIES, MEDIA_TYPE, atom
 from web.openapi import openapi_spec

@@ -1,5 +1,5 @@
 """A search as an Atom feed (RFC 4287): its newest results, so that a saved search is a
-subscription. Built from the one response shape (:class:`~search.response.SearchResponse`),
+subscription. Built from the one response shape (:class:`~search.read.response.SearchResponse`),
 serialised by ElementTree, which escapes every text and attribute."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from search.export import snippet_text
-from search.response import SearchResponse
+from search.read.export import snippet_text
+from search.read.response import SearchResponse
 from web import views
 
 ATOM = "http://www.w3.org/2005/Atom"

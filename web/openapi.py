@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.export import COLUMNS, FORMATS
-from search.request import MAX_PAGE, MAX_SIZE, SORTS
+from search.read.export import COLUMNS, FORMATS
+from search.read.request import MAX_PAGE, MAX_SIZE, SORTS
 from web.feed import ENTRIES
 from web.params import (
     ARTICLE_PARAMS,

@@ -1,7 +1,7 @@
 """One engine shared by every request of a server process, kept up to date with the index.
 
 Whoosh searchers are not thread-safe, and opening one costs far more than a search; so a
-process keeps one :class:`~search.engine.Engine`, lends it to one request at a time, and before
+process keeps one :class:`~search.read.engine.Engine`, lends it to one request at a time, and before
 each request picks up the index's latest commit (a check that costs microseconds when nothing
 changed). An ``index`` run while the server is up thus becomes searchable without a restart,
 and requests during the run are answered from the last commit. The engine is opened at the
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from search import Engine
-from search.budget import DEFAULT_SECONDS
+from search.read.budget import DEFAULT_SECONDS
 
 T = TypeVar("T")
 log = logging.getLogger("news_search.web")

@@ -7,8 +7,8 @@ from datetime import date
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from search import IndexInfo
-from search.querybuild import query_tokens
-from search.request import echo_params
+from search.read.querybuild import query_tokens
+from search.read.request import echo_params
 from search.rules.arabic_script import is_arabic
 
 _UNSET = object()

@@ -75,7 +75,7 @@ def bare_possessive(exact: str) -> str | None:
     Copy that has lost its apostrophes writes "al-Qaedas former branch" for al-Qaeda's. The
     stemmer keeps a final *s* after a consonant and *a* (*Hamas* is not *Hama*) and after most
     *o*s (*Carlos*), so ``qaedas`` and ``aleppos`` are words of their own, which the archive's
-    company can join to the words they extend (see :mod:`search.variants`). Where the stemmer
+    company can join to the words they extend (see :mod:`search.read.variants`). Where the stemmer
     does fold the *s* (``assads`` -> ``assad``), there is nothing to join.
 
     >>> bare_possessive("qaeda"), bare_possessive("aleppo"), bare_possessive("assad")

@@ -8,7 +8,8 @@ import json
 from itertools import islice
 from pathlib import Path
 
-from search import index_corpus, store
+from search import index_corpus
+from search.engines.whoosh import store
 
 
 def test_the_two_builds_differ_by_the_key_fields_alone(shared, load_bench, tmp_path):

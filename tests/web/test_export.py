@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from search.export import COLUMNS
+from search.read.export import COLUMNS
 
 
 def _api_ids(client, params: dict[str, object]) -> tuple[int, list[str]]:

@@ -1,0 +1,1 @@
+"""The engines behind the seam (:mod:`search.backend`): one package each."""
