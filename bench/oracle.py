@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))  # tests.reference, tests.querygen
 
 from search import Engine, index_corpus  # noqa: E402
 from search.engines.whoosh import store  # noqa: E402
+from search.engines.whoosh.backend import WhooshVocabulary  # noqa: E402
 from search.read.variants import VariantFinder  # noqa: E402
 from tests.querygen import QueryGenerator  # noqa: E402
 from tests.reference import ListingEngine, Paging, Reference, compare  # noqa: E402
@@ -88,7 +89,7 @@ def _work(
     assert reference is not None
     if procs > 1:  # a reader of this process's own for the spellings reached
         reference.reader = store.open_index(index_dir).reader()
-        reference.finder = VariantFinder(reference.reader)  # type: ignore[arg-type]
+        reference.finder = VariantFinder(WhooshVocabulary(reference.reader))  # type: ignore[arg-type]
     generator = QueryGenerator(reference, seed=seed)
     engine, lister = Engine(index_dir, budget), ListingEngine(index_dir, budget)
     paging = Paging(sweep_total=2000, samples=2, own_pages=10)

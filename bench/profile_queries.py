@@ -24,9 +24,9 @@ from pathlib import Path
 from peers import load_mix, searcher_ours
 from timing import print_table, write_json
 
-from search.engines.whoosh.columns import Columns
 from search.read import engine as engine_module
 from search.read.querybuild import QueryBuilder
+from search.read.values import Columns
 
 #: The phases: a label, and the methods whose time is that phase's.
 PHASES: list[tuple[str, object, str]] = [

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from search.backend import ENV_CLUSTER, ENV_PARTIAL, ClusterFile, Location
 from search.engines.whoosh import store
 from search.engines.whoosh.schema import ANALYZER_VERSION
 from search.errors import QueryError, SearchError
@@ -63,6 +64,16 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
         type=_index_dir,
         default=None,
         help=f"index directory (default: ${store.ENV_INDEX}, else the project's index/ folder)",
+    )
+    common.add_argument(
+        "--cluster",
+        metavar="FILE",
+        type=_index_dir,
+        default=None,
+        help=(
+            "use the cluster this file names (Xapian shard servers, as `cluster start` writes "
+            "DIR/cluster.json) instead of an index directory"
+        ),
     )
     parser = _Parser(
         prog=PROG,
@@ -176,6 +187,7 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
         action="store_true",
         help="with --format csv or jsonl: every result, not one page (--limit and --page aside)",
     )
+    _partial_option(p)
     _budget_option(p)
 
     p = commands.add_parser(
@@ -251,8 +263,52 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
             "(CORS; repeatable; default: none)"
         ),
     )
+    _partial_option(p)
     _budget_option(p)
+
+    p = commands.add_parser(
+        "cluster",
+        help="start, stop or list a cluster of shard servers on this machine (127.0.0.1)",
+        description=(
+            "A cluster for trying and testing: Xapian shard servers (xapian-tcpsrv), each "
+            "shard with replicas kept up to date by xapian-replicate, all on 127.0.0.1. "
+            "`start` writes DIR/cluster.json, which index, query, serve, info and analyze "
+            "take with --cluster."
+        ),
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    a = actions.add_parser("start", help="start the servers and write DIR/cluster.json")
+    a.add_argument("--dir", type=_index_dir, required=True, metavar="DIR", help="its folder")
+    a.add_argument("--shards", type=int, default=3, metavar="N", help="shards (default: 3)")
+    a.add_argument(
+        "--replicas", type=int, default=1, metavar="N", help="replicas of each shard (default: 1)"
+    )
+    a.add_argument(
+        "--interval",
+        type=int,
+        default=1,
+        metavar="SECONDS",
+        help="seconds a replica waits between two looks at its master (default: 1)",
+    )
+    a = actions.add_parser("stop", help="stop every server of the cluster")
+    a.add_argument("--dir", type=_index_dir, required=True, metavar="DIR", help="its folder")
+    a = actions.add_parser(
+        "status", help="list every server: shard, role, port, pid, whether it answers"
+    )
+    a.add_argument("--dir", type=_index_dir, required=True, metavar="DIR", help="its folder")
+    a.add_argument("--json", action="store_true", help="print the list as JSON")
     return parser
+
+
+def _partial_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help=(
+            "with --cluster: answer without a shard none of whose servers answers, naming it "
+            "in the answer's missing_shards (default: such a search fails, naming the shard)"
+        ),
+    )
 
 
 def _budget_option(p: argparse.ArgumentParser) -> None:
@@ -290,8 +346,8 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(json_errors="--json" in argv).parse_args(argv)
-    index_dir = args.index or store.default_index_dir()
     try:
+        location = _location(args)
         handler = {
             "index": cmd_index,
             "query": cmd_query,
@@ -300,8 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "serve": cmd_serve,
             "show": cmd_show,
             "name": cmd_name,
+            "cluster": cmd_cluster,
         }
-        return handler[args.command](args, index_dir)
+        return handler[args.command](args, location)
     except SearchError as e:
         try:
             if getattr(args, "json", False):
@@ -318,10 +375,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _location(args: argparse.Namespace) -> Location:
+    """The index a command reads or writes: --cluster FILE, else --index DIR (or its default)."""
+    cluster = getattr(args, "cluster", None)
+    if cluster is not None:
+        if args.index is not None:
+            raise SearchError("--index and --cluster name two indexes: give one")
+        if getattr(args, "partial", False):
+            os.environ[ENV_PARTIAL] = "1"
+        return ClusterFile(cluster)
+    if getattr(args, "partial", False):
+        raise SearchError("--partial goes with --cluster (an index folder has no shards)")
+    return getattr(args, "index", None) or store.default_index_dir()
+
+
 # Subcommands ------------------------------------------------------------------------------------
 
 
-def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_index(args: argparse.Namespace, index_dir: Location) -> int:
     if args.procs < 1:
         raise SearchError("--procs must be at least 1")
     paths = args.paths or store.default_corpus_paths()
@@ -356,7 +427,8 @@ def cmd_index(args: argparse.Namespace, index_dir: Path) -> int:
     if args.json:
         print(json.dumps(summary.to_json()))
     elif not args.quiet:
-        print(f"{index_dir}: {summary.line()}")
+        where = index_dir.path if isinstance(index_dir, ClusterFile) else index_dir
+        print(f"{where}: {summary.line()}")
     return 0
 
 
@@ -368,7 +440,7 @@ def _ignore_interrupts() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_query(args: argparse.Namespace, index_dir: Location) -> int:
     request = SearchRequest.from_params(
         " ".join(args.text),
         page=args.page,
@@ -401,7 +473,7 @@ def cmd_query(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
-def cmd_analyze(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_analyze(args: argparse.Namespace, index_dir: Location) -> int:
     for word in args.words:
         if re.search("[\ud800-\udfff]", word):
             raise SearchError(f"{word!r} is not valid UTF-8 text")
@@ -439,7 +511,7 @@ def readable_date(value: str | None) -> str:
     return value.replace("T", " ").replace("Z", " UTC")
 
 
-def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_show(args: argparse.Namespace, index_dir: Location) -> int:
     with Engine(index_dir) as engine:
         article = engine.article(args.id, args.q, args.exact, spellings_off(args.without))
     if args.json:
@@ -462,7 +534,7 @@ def cmd_show(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
-def cmd_name(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_name(args: argparse.Namespace, index_dir: Location) -> int:
     with Engine(index_dir) as engine:
         page = engine.name_page(args.name)
     if args.json:
@@ -490,7 +562,7 @@ def cmd_name(args: argparse.Namespace, index_dir: Path) -> int:
     return 0
 
 
-def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_info(args: argparse.Namespace, index_dir: Location) -> int:
     with Engine(index_dir) as engine:
         info = engine.info()
     if args.json:
@@ -514,8 +586,49 @@ def cmd_info(args: argparse.Namespace, index_dir: Path) -> int:
         ("updated", info.updated_at or "-"),
         ("corpus paths", ", ".join(info.paths) or "-"),
     ]
+    if info.servers:
+        rows[0] = ("cluster", info.path)
+        rows[3] = ("shards", str(info.segments))
     for name, value in rows:
         print(f"{name + ':':<18}{value}")
+    for server in info.servers:
+        state = "answers" if server["answers"] else "DOWN"
+        using = ", searched" if server["in_use"] else ""
+        print(
+            f"  {server['shard']} {server['role']:<8} {server['host']}:{server['port']} "
+            f"{state}{using}"
+        )
+    return 0
+
+
+def cmd_cluster(args: argparse.Namespace, _: Location) -> int:
+    from search.engines.xapian import local
+
+    if args.action == "start":
+        cluster_file = local.start(args.dir, args.shards, args.replicas, args.interval)
+        print(
+            f"{PROG}: started {args.shards} shard{'s' if args.shards != 1 else ''} with "
+            f"{args.replicas} replica{'s' if args.replicas != 1 else ''} each; "
+            f"use --cluster {cluster_file}",
+            file=sys.stderr,
+        )
+        print(cluster_file)
+        return 0
+    if args.action == "stop":
+        running = local.stop(args.dir)
+        print(f"{PROG}: stopped {running} process{'es' if running != 1 else ''}", file=sys.stderr)
+        return 0
+    rows = local.status(args.dir)
+    if args.json:
+        print(json.dumps({"ok": True, "servers": rows}))
+        return 0
+    print(f"{'name':<22}{'shard':<8}{'role':<9}{'port':<7}{'pid':<9}state")
+    for row in rows:
+        state = "answers" if row["answers"] else "running" if row["running"] else "DOWN"
+        print(
+            f"{row['name']:<22}{row['shard'] or '-':<8}{row['role'] or '-':<9}"
+            f"{row['port'] or '-'!s:<7}{row['pid']!s:<9}{state}"
+        )
     return 0
 
 
@@ -533,7 +646,7 @@ def _origins(values: list[str]) -> list[str]:
     return [value.rstrip("/") for value in values]
 
 
-def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
+def cmd_serve(args: argparse.Namespace, index_dir: Location) -> int:
     if not 0 <= args.port <= 65535:
         raise SearchError(f"--port must be between 0 and 65535, not {args.port}")
     if args.workers < 1:
@@ -544,11 +657,18 @@ def cmd_serve(args: argparse.Namespace, index_dir: Path) -> int:
     from web import server  # the server is needed by this command only
     from web.app import ENV_ORIGINS
 
-    os.environ[store.ENV_INDEX] = str(index_dir.resolve())  # read by each worker's app factory
+    # Read by each worker's app factory.
+    if isinstance(index_dir, ClusterFile):
+        os.environ[ENV_CLUSTER] = str(index_dir.path.resolve())
+        os.environ.pop(store.ENV_INDEX, None)
+    else:
+        os.environ[store.ENV_INDEX] = str(index_dir.resolve())
+        os.environ.pop(ENV_CLUSTER, None)
     os.environ[ENV_BUDGET] = str(args.budget)
     os.environ[ENV_ORIGINS] = " ".join(origins)
     print(
-        f"{PROG}: serving {documents:,} articles from {index_dir} on "
+        f"{PROG}: serving {documents:,} articles from "
+        f"{index_dir.path if isinstance(index_dir, ClusterFile) else index_dir} on "
         f"http://{args.host}:{args.port} (Ctrl-C to stop)",
         file=sys.stderr,
         flush=True,

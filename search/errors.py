@@ -97,3 +97,9 @@ class StrictSkipError(SearchError):
 
     exit_code = 1
     code = "skipped_record"
+
+
+class ShardUnavailable(IndexUnavailable):
+    """A shard of a cluster has no server that answers: the message names the shard."""
+
+    code = "shard_unavailable"

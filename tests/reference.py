@@ -56,6 +56,7 @@ from datetime import datetime, timedelta
 from itertools import repeat
 
 from search.analysis.analyzers import ARTICLE_TERM, compound_form, exact_analyzer
+from search.engines.whoosh.backend import WhooshVocabulary
 from search.errors import QueryError
 from search.read import querylang as ql
 from search.read.engine import Engine
@@ -226,7 +227,7 @@ class Reference:
 
     def __init__(self, reader: object) -> None:
         self.reader = reader
-        self.finder = VariantFinder(reader)  # type: ignore[arg-type]
+        self.finder = VariantFinder(WhooshVocabulary(reader))  # type: ignore[arg-type]
         self.docs: list[Doc] = []
         # field -> term -> indexes of the docs holding it (ascending): candidates only.
         self.postings: dict[str, dict[str, array]] = {f: {} for f in FIELDS}
@@ -663,7 +664,7 @@ class ListingEngine(Engine):
         builder: object,
         more: dict[int, int] | None = None,
     ) -> Hit:
-        fields = self._searcher.stored_fields(docnum)
+        fields = self.backend.stored(docnum)
         hit = Hit.listed(rank, fields, None if score is None else round(score, 4))
         return replace(hit, more_like_this=more.get(docnum, 0) if more else 0)
 

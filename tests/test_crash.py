@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 
 from search.engines.whoosh import store
-
 from tests.conftest import FAKES
 
 #: Articles of the committed index, and of the batch each run adds.

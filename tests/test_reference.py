@@ -315,7 +315,7 @@ class CaseBlindEngine(ListingEngine):
     """An engine that takes sources that differ only in case for one (the bug once fixed)."""
 
     def _source_names(self, request: SearchRequest) -> list[str]:
-        names = [n for n in self._searcher.reader().field_terms("source") if n]
+        names = [n for n in self.backend.field_terms("source") if n]
         asked = {s.casefold() for s in request.sources}
         return [n for n in names if n.casefold() in asked]
 

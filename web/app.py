@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from search import Engine, SearchResponse
+from search.backend import ENV_CLUSTER, ClusterFile, Location
 from search.engines.whoosh import store
 from search.errors import PastLastPage, QueryError, SearchError, error_json
 from search.read.budget import DEFAULT_SECONDS, ENV_BUDGET
@@ -268,7 +269,7 @@ def _exporter(format_name: str) -> Callable[[Request], Awaitable[Response]]:
         def start() -> tuple[Engine, Export]:
             # An engine of its own on the latest commit: the rows are read from one commit as
             # they are sent, while the shared engine goes on answering other requests.
-            engine = Engine(shared.index_dir, budget=shared.budget)
+            engine = Engine(shared.location, budget=shared.budget)
             try:
                 return engine, engine.export(search)
             except BaseException:
@@ -297,10 +298,10 @@ async def feed(request: Request) -> Response:
     search = replace(
         search_request(request.query_params, FILTER_PARAMS), size=ENTRIES, sort="newest"
     )
-    shared: SharedEngine = request.app.state.engine
-    response = await _run(request, lambda engine: engine.search(search))
-    meta = store.read_meta(shared.index_dir)
-    fallback = meta.updated_at if meta else "1970-01-01T00:00:00Z"
+    response, updated_at = await _run(
+        request, lambda engine: (engine.search(search), engine.info().updated_at)
+    )
+    fallback = updated_at or "1970-01-01T00:00:00Z"
     base = f"{request.url.scheme}://{request.url.netloc}"
     self_path = _json_twin(request, "/search.atom")
     return Response(atom(response, base, self_path, fallback), media_type=MEDIA_TYPE)
@@ -383,12 +384,14 @@ def create_app(
     index_dir: Path | None = None,
     budget: float | None = DEFAULT_SECONDS,
     allow_origins: Sequence[str] = (),
+    cluster: Path | None = None,
 ) -> Starlette:
     """The application over one index directory (default: ``$NEWS_SEARCH_INDEX``, else the
-    project's ``index/``); ``budget``, the seconds a search may take (None: no limit);
-    ``allow_origins``, the origins whose pages may call the API from a browser (CORS; none by
-    default)."""
-    shared = SharedEngine(index_dir or store.default_index_dir(), budget)
+    project's ``index/``), or with ``cluster`` over the cluster that file names; ``budget``, the
+    seconds a search may take (None: no limit); ``allow_origins``, the origins whose pages may
+    call the API from a browser (CORS; none by default)."""
+    location: Location = ClusterFile(cluster) if cluster else index_dir or store.default_index_dir()
+    shared = SharedEngine(location, budget)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -435,6 +438,12 @@ def create_app(
 def app_from_environment() -> Starlette:
     """The application factory ``news-search serve`` hands to uvicorn (one per worker)."""
     value = os.environ.get(store.ENV_INDEX)
+    cluster = os.environ.get(ENV_CLUSTER)
     budget = float(os.environ.get(ENV_BUDGET, DEFAULT_SECONDS))
     origins = os.environ.get(ENV_ORIGINS, "").split()
-    return create_app(Path(value) if value else None, budget or None, origins)
+    return create_app(
+        Path(value) if value else None,
+        budget or None,
+        origins,
+        cluster=Path(cluster) if cluster else None,
+    )

@@ -180,6 +180,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "items": _ALTERNATIVE,
                 "description": "when nothing matched: the query with one part left out",
             },
+            "missing_shards": {
+                "type": "array",
+                "items": _STR,
+                "description": (
+                    "a cluster's shards left out of this answer because none of their servers "
+                    "answers: only when the server was started with --partial (otherwise such "
+                    "a search is a 503 naming the shard); empty for a complete answer"
+                ),
+            },
             "without_filters": {
                 "oneOf": [{"$ref": "#/components/schemas/Coverage"}, {"type": "null"}],
                 "description": "when nothing matched under filters: the matches without them",

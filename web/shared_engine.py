@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from search import Engine
+from search.backend import Location
 from search.read.budget import DEFAULT_SECONDS
 
 T = TypeVar("T")
@@ -25,10 +25,10 @@ log = logging.getLogger("news_search.web")
 
 
 class SharedEngine:
-    """Lends one engine over one index directory to one caller at a time."""
+    """Lends one engine over one index (a folder or a cluster) to one caller at a time."""
 
-    def __init__(self, index_dir: Path, budget: float | None = DEFAULT_SECONDS) -> None:
-        self.index_dir = index_dir
+    def __init__(self, location: Location, budget: float | None = DEFAULT_SECONDS) -> None:
+        self.location = location
         self.budget = budget
         self._engine: Engine | None = None
         self._lock = threading.Lock()
@@ -43,7 +43,7 @@ class SharedEngine:
 
     def _current(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.index_dir, budget=self.budget)
+            self._engine = Engine(self.location, budget=self.budget)
             return self._engine
         try:
             self._engine.refresh()

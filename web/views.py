@@ -255,8 +255,9 @@ def spelling_controls(response: dict[str, object]) -> list[dict[str, object]]:
 
 
 def public_info(info: IndexInfo) -> dict[str, object]:
-    """What the API tells about the archive: everything ``info`` reports but the server's paths."""
+    """What the API tells about the archive: everything ``info`` reports but the server's paths and
+    a cluster's servers."""
     data = info.to_json()
-    for private in ("path", "paths"):
+    for private in ("path", "paths", "servers"):
         data.pop(private, None)
     return data

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
+
+from search.backend import Vocabulary
 
 #: Prefixes whose terms are kept per commit.
 CACHED_PREFIXES = 256
@@ -28,7 +29,7 @@ CACHED_PREFIXES = 256
 class Corrections:
     """Edit-distance suggestions from one field of one reader."""
 
-    def __init__(self, reader: IndexReader, fieldname: str = "body") -> None:
+    def __init__(self, reader: Vocabulary, fieldname: str = "body") -> None:
         self._reader = reader
         self._fieldname = fieldname
         self._terms = lru_cache(maxsize=CACHED_PREFIXES)(self._terms_under)
@@ -51,11 +52,10 @@ class Corrections:
         return [term for _, term in sorted(kept, key=lambda ft: (-ft[0], ft[1]))]
 
     def _terms_under(self, prefix: str) -> tuple[tuple[str, int], ...]:
-        field = self._reader.schema[self._fieldname]
         frequency = self._reader.frequency
         terms = []
         for raw in self._reader.expand_prefix(self._fieldname, prefix):
-            term = field.from_bytes(raw)
+            term = raw.decode("utf-8")
             terms.append((term, max(1, int(frequency(self._fieldname, term)))))
         return tuple(terms)
 

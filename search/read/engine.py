@@ -1,8 +1,9 @@
 """The search engine: one open index, searched, described and explained.
 
-An :class:`Engine` keeps one Whoosh searcher (opening one costs far more than a search) and
-refreshes it cheaply when the index changes on disk. Searchers are not thread-safe: a server
-gives each worker thread its own engine, or serialises calls.
+An :class:`Engine` reads one commit of an index through the seam (:mod:`search.backend`): an
+index folder (the embedded Whoosh engine) or a cluster file (Xapian shard servers), and moves to
+a newer commit cheaply. It is not thread-safe: a server gives each worker thread its own
+engine, or serialises calls.
 """
 
 from __future__ import annotations
@@ -18,16 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
-from pathlib import Path
 
-from whoosh import query as wq
-from whoosh import scoring
-
-from search.engines.whoosh import store
-from search.engines.whoosh.columns import Columns, read_column
-from search.engines.whoosh.docsets import DocSets
-from search.engines.whoosh.scorer import Scorer
+from search.backend import Backend, Location, open_backend
 from search.errors import NotFound, PastLastPage, QueryError
+from search.read import tree as qt
 from search.read.budget import DEFAULT_SECONDS, UNLIMITED, Budget
 from search.read.corrections import Corrections
 from search.read.highlight import match_spans
@@ -48,6 +43,7 @@ from search.read.response import (
 )
 from search.read.snippets import Span, make_snippet, mark_all, to_html
 from search.read.suggest import did_you_mean, fewer_words
+from search.read.values import Columns
 from search.read.variants import Spelling, VariantFinder
 from search.rules import exact_form, explain_match, fold, skeleton
 from search.rules.arabic_script import is_arabic, join_allah
@@ -70,6 +66,8 @@ class IndexInfo:
     built_at: str | None
     updated_at: str | None
     paths: list[str] = field(default_factory=list)
+    #: A cluster's servers: each with its shard, role, address, pid and whether it answers.
+    servers: list[dict[str, object]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {"ok": True, **self.__dict__}
@@ -105,22 +103,23 @@ class Export:
 class Engine:
     """Search one index directory."""
 
-    def __init__(self, index_dir: Path, budget: float | None = DEFAULT_SECONDS) -> None:
-        """``budget``: the seconds a search may take before it is refused (None: no limit)."""
-        self.index_dir = index_dir
+    def __init__(self, location: Location, budget: float | None = DEFAULT_SECONDS) -> None:
+        """``location``: an index folder, or a :class:`~search.backend.ClusterFile`;
+        ``budget``: the seconds a search may take before it is refused (None: no limit)."""
+        self.location = location
         self.budget = budget
-        self.ix = store.open_index(index_dir)
-        self._searcher = self.ix.searcher(weighting=scoring.BM25F())
-        self._finder = VariantFinder(self._searcher.reader())
-        self._corrections = Corrections(self._searcher.reader())
+        self.backend: Backend = open_backend(location)
+        self._opened()
+
+    def _opened(self) -> None:
+        """Forget what was learnt of the commit before."""
+        self._finder = VariantFinder(self.backend.vocabulary())
+        self._corrections = Corrections(self.backend.vocabulary())
         self._info: IndexInfo | None = None  # described once per commit
         self._sources: dict[str, int] | None = None
-        self._column_values: Columns | None = None
-        self._docset_values: DocSets | None = None
-        self._scorer_value: Scorer | None = None
 
     def close(self) -> None:
-        self._searcher.close()
+        self.backend.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -129,25 +128,10 @@ class Engine:
         self.close()
 
     def refresh(self) -> bool:
-        """Pick up a newer commit of the index, if any; True when there was one.
-
-        A new searcher is opened rather than Whoosh's ``Searcher.refresh()`` used: that one
-        reuses the open segment readers, which keep the deletions they were opened with, and
-        adds back segments the new commit merged away, so replaced, removed and merged articles
-        would come back (twice, after a merge).
-        """
-        if self.ix.latest_generation() == self._searcher.reader().generation():
+        """Pick up a newer commit of the index, if any; True when there was one."""
+        if not self.backend.refresh():
             return False
-        old = self._searcher
-        self._searcher = self.ix.searcher(weighting=scoring.BM25F())
-        old.close()
-        self._finder = VariantFinder(self._searcher.reader())
-        self._corrections = Corrections(self._searcher.reader())
-        self._info = None
-        self._sources = None
-        self._column_values = None
-        self._docset_values = None
-        self._scorer_value = None
+        self._opened()
         return True
 
     # Searching --------------------------------------------------------------------------------
@@ -162,28 +146,28 @@ class Engine:
     def _budgeted(self) -> Iterator[Budget]:
         """One search's time budget, checked by the set pass too while it lasts."""
         budget = Budget(self.budget)
-        self._docsets().budget = self._scorer().budget = budget
+        self.backend.budget = budget
         try:
             yield budget
         finally:
-            self._docsets().budget = self._scorer().budget = UNLIMITED
+            self.backend.budget = UNLIMITED
 
     def _selection(
         self, request: SearchRequest, budget: Budget = UNLIMITED
-    ) -> tuple[QueryBuilder, wq.Query, frozenset[int] | None, set[int]]:
+    ) -> tuple[QueryBuilder, qt.Query, frozenset[int] | None, set[int]]:
         """The builder, the query, the matches within the dates (None: every article) and
         those within every filter, of one request."""
         builder = self._builder(request, budget)
-        query = builder.build(request.node) if request.node else wq.Every()
+        query = builder.build(request.node) if request.node else qt.Every()
         docs, _ = self._matches(query, request.date_from, request.date_to)
         return builder, query, docs, self._allowed(docs, self._source_names(request))
 
     def _search(self, request: SearchRequest, budget: Budget) -> SearchResponse:
         started = time.perf_counter()
         builder = self._builder(request, budget)
-        query = builder.build(request.node) if request.node else wq.Every()
+        query = builder.build(request.node) if request.node else qt.Every()
         chosen = self._source_names(request)
-        # The matches as a set, without scoring (search.engines.whoosh.docsets): the exact total
+        # The matches as a set, without scoring (the engine's set pass): the exact total
         # and the
         # source facet at once; then only the page's hits are ranked, among those matches.
         docs, by_source = self._matches(query, request.date_from, request.date_to)
@@ -221,6 +205,7 @@ class Engine:
         )
         if request.node is not None:
             self._alternatives(request, request.node, chosen, response, budget)
+        response.missing_shards = self.backend.missing_shards()
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -253,8 +238,7 @@ class Engine:
         measuring recall.
         """
         allowed = self._selection(request)[3]
-        ids = self._searcher.reader().column_reader("id")
-        return [ids[n] for n in sorted(allowed)]
+        return self.backend.article_ids(sorted(allowed))
 
     def _spelling_counts(self, builder: QueryBuilder, matches: set[int]) -> dict[str, int]:
         """Each spelling searched (typed or reached) with the number of the matching articles
@@ -265,13 +249,12 @@ class Engine:
         """Each spelling searched (typed or reached) with the matching articles that write it,
         the most written first; spellings no match writes are left out."""
         found = {}
-        docsets = self._docsets()
         for text in sorted(builder.terms.exact | set(builder.terms.reached)):
-            parts = text.split("-")
+            parts = tuple(text.split("-"))
             holding: set[int] = set()
             for f in FIELDS:
-                q = wq.Phrase(f, parts) if len(parts) > 1 else wq.Term(f, text)
-                holding |= docsets.docs(q)
+                q = qt.Phrase(f, parts) if len(parts) > 1 else qt.Term(f, text)
+                holding |= self.backend.docs(q)
             holding &= matches
             if holding:
                 found[text] = holding
@@ -343,13 +326,12 @@ class Engine:
     def _company_of(self, docs: set[int], leave_out: set[str]) -> list[Alternative]:
         """The names the most of ``docs`` write (as the index's company column keeps each
         article's), each with how many of them do; those in ``leave_out`` aside."""
-        reader = self._searcher.reader()
-        if not docs or not reader.has_column("company"):
+        if not docs:
             return []
-        column = reader.column_reader("company")
+        company = self.backend.vocabulary().company
         counts: Counter[str] = Counter()
         for n in docs:
-            raw = column[n]
+            raw = company(n)
             if raw:
                 counts.update(set(raw.decode("utf-8").split(COMPANY_SEPARATOR)))
         for name in leave_out | CALENDAR_WORDS:
@@ -390,7 +372,7 @@ class Engine:
         self,
         request: SearchRequest,
         builder: QueryBuilder,
-        query: wq.Query,
+        query: qt.Query,
         docs: frozenset[int] | None,
         allowed: set[int],
         limit: int,
@@ -410,18 +392,18 @@ class Engine:
         # Other spellings reached: the articles that write a word (or a phrase) as it was
         # typed come first, then those with only other spellings, each by relevance.
         typed_query = builder.terms.typed_query(FIELDS)
-        typed = None if typed_query is None else self._docsets().docs(typed_query)
-        return self._scorer().top(query, allowed, limit, first=typed)
+        typed = None if typed_query is None else self.backend.docs(typed_query)
+        return self.backend.top(query, allowed, limit, first=typed)
 
     def _matches(
-        self, query: wq.Query, first: datetime | None, last: datetime | None
+        self, query: qt.Query, first: datetime | None, last: datetime | None
     ) -> tuple[frozenset[int] | None, dict[str, int]]:
         """The documents matching ``query`` within the dates, and their count per source
         ("" for none). The documents are None for every article with no dates given."""
         columns = self._columns()
-        if isinstance(query, wq.Every) and not (first or last):
+        if isinstance(query, qt.Every) and not (first or last):
             return None, self._source_counts()
-        docs = self._docsets().docs(query)
+        docs = self.backend.docs(query)
         if first or last:
             docs = frozenset(columns.within(docs, first, last))
         return docs, columns.count_sources(docs)
@@ -436,20 +418,8 @@ class Engine:
         names = set(chosen)
         return {n for n in found if columns.source[n] in names}
 
-    def _docsets(self) -> DocSets:
-        if self._docset_values is None:
-            self._docset_values = DocSets(self._searcher, self._columns().deleted)
-        return self._docset_values
-
-    def _scorer(self) -> Scorer:
-        if self._scorer_value is None:
-            self._scorer_value = Scorer(self._searcher, self._docsets())
-        return self._scorer_value
-
     def _columns(self) -> Columns:
-        if self._column_values is None:
-            self._column_values = Columns.read(self._searcher.reader())
-        return self._column_values
+        return self.backend.columns()
 
     def _builder(self, request: SearchRequest, budget: Budget = UNLIMITED) -> QueryBuilder:
         """The query builder of one request: its exact flag and the spellings it switched off."""
@@ -463,7 +433,7 @@ class Engine:
         if not request.sources:
             return []
         # The source field's own vocabulary: no pass over the documents per query.
-        names = [name for name in self._searcher.reader().field_terms("source") if name]
+        names = [name for name in self.backend.field_terms("source") if name]
         chosen: list[str] = []
         for asked in request.sources:
             found = (
@@ -499,9 +469,7 @@ class Engine:
         if search.node is not None:
             builder.build(search.node)
         fields = (
-            None
-            if re.search("[\ud800-\udfff]", article_id)
-            else (self._searcher.document(id=article_id))
+            None if re.search("[\ud800-\udfff]", article_id) else self._stored_by_id(article_id)
         )
         if fields is None:
             raise NotFound(f"no article has the id {article_id!r}")
@@ -541,13 +509,17 @@ class Engine:
     def _same_story(self, article_id: str) -> list[Hit]:
         """The other articles telling the story an article tells, in the order that picks the
         one a search lists (the earliest first)."""
-        reader = self._searcher.reader()
-        docnum = self._searcher.document_number(id=article_id)
+        docnum = self.backend.find(article_id)
         columns = self._columns()
         if docnum is None or docnum not in columns.telling:
             return []
-        others = (n for n in columns.told[columns.telling[docnum]] if n != docnum)
-        return [Hit.listed(rank, reader.stored_fields(n)) for rank, n in enumerate(others, 1)]
+        others = [n for n in columns.told[columns.telling[docnum]] if n != docnum]
+        stored = self.backend.stored_many(others)
+        return [Hit.listed(rank, fields) for rank, fields in enumerate(stored, 1)]
+
+    def _stored_by_id(self, article_id: str) -> dict[str, object] | None:
+        docnum = self.backend.find(article_id)
+        return None if docnum is None else self.backend.stored(docnum)
 
     def _hit(
         self,
@@ -557,7 +529,7 @@ class Engine:
         builder: QueryBuilder,
         more: dict[int, int] | None = None,
     ) -> Hit:
-        fields = self._searcher.stored_fields(docnum)
+        fields = self.backend.stored(docnum)
         title = fields.get("title", "")
         body = fields.get("body", "")
         title_spans = match_spans(title, builder.terms, "title")
@@ -578,12 +550,11 @@ class Engine:
     def generation(self) -> int:
         """The commit this engine reads (it grows with every commit of the index; -1 for an
         index with no segment yet)."""
-        generation = self._searcher.reader().generation()
-        return -1 if generation is None else int(generation)
+        return self.backend.generation()
 
     def documents(self) -> int:
         """Articles in the open commit (no walk over the index folder, unlike :meth:`info`)."""
-        return int(self._searcher.reader().doc_count())
+        return self.backend.documents()
 
     def sources(self) -> dict[str, int]:
         """Article count per named source, most articles first."""
@@ -601,43 +572,26 @@ class Engine:
         """The index described (counted once per commit; the size is read each time)."""
         if self._info is None:
             self._info = self._describe()
-        self._info.size_bytes = store.dir_size(self.index_dir)
+        self._info.size_bytes = self.backend.describe().size_bytes
         return self._info
 
     def _describe(self) -> IndexInfo:
-        reader = self._searcher.reader()
-        first: datetime | None = None
-        last: datetime | None = None
-        undated = 0
-        if reader.doc_count_all():
-            # Raw column values (ordered like the dates): an undated article's is no date.
-            dates = read_column(reader, "date", translate=False)
-            flags = read_column(reader, "undated")
-            dated = []
-            for n in range(reader.doc_count_all()):
-                if reader.is_deleted(n):
-                    continue
-                if flags[n]:
-                    undated += 1
-                else:
-                    dated.append(dates[n])
-            if dated:
-                to_date = reader.schema["date"].from_column_value
-                first, last = to_date(min(dated)), to_date(max(dated))
-        meta = store.read_meta(self.index_dir)
+        first, last, undated = self._columns().date_range()
+        described = self.backend.describe()
         return IndexInfo(
-            path=str(self.index_dir.resolve()),
-            documents=reader.doc_count(),
-            size_bytes=store.dir_size(self.index_dir),
-            segments=len(reader.leaf_readers()),
+            path=described.path,
+            documents=self.documents(),
+            size_bytes=described.size_bytes,
+            segments=described.segments,
             sources=self.sources(),
             date_from=format_date(first),
             date_to=format_date(last),
             undated=undated,
-            analyzer_version=meta.analyzer_version if meta else None,
-            built_at=meta.built_at if meta else None,
-            updated_at=meta.updated_at if meta else None,
-            paths=meta.paths if meta else [],
+            analyzer_version=described.analyzer_version,
+            built_at=described.built_at,
+            updated_at=described.updated_at,
+            paths=described.paths,
+            servers=described.servers,
         )
 
     def analyze(self, words: list[str]) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""From a parsed query to a Whoosh query that reaches every spelling, exact spelling first.
+"""From a parsed query to a query tree that reaches every spelling, exact spelling first.
 
 A query word becomes an OR of its spellings in the archive (see :mod:`search.read.variants`), in the
 title and body fields. Every spelling of one word is weighted with the same pooled inverse
@@ -20,12 +20,10 @@ import math
 from dataclasses import dataclass, field
 from itertools import product
 
-from whoosh import query as wq
-
 from search.analysis.analyzers import ARTICLE_TERM, NewsTokenizer, compound_form
-from search.engines.whoosh.schema import FIELD_BOOSTS
 from search.errors import QueryError
 from search.read import querylang as ql
+from search.read import tree as qt
 from search.read.budget import UNLIMITED, Budget
 from search.read.variants import Spelling, VariantFinder
 from search.rules import bare_possessive, exact_form, fold, spelling_key
@@ -33,6 +31,8 @@ from search.rules.fold import strip_possessive
 
 _TOKENIZER = NewsTokenizer()
 FIELDS = ("title", "body")
+#: Query boosts per field: a title match counts twice a body match.
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 #: Phrases with more articles than this do not also try every article left out.
 _MAX_OPTIONAL_ARTICLES = 2
 #: The weight of a phrase matched through other spellings, relative to the exact phrase.
@@ -89,18 +89,18 @@ class QueryTerms:
     typed_phrases: set[tuple[tuple[str, ...], int]] = field(default_factory=set)
     varied_phrases: bool = False
 
-    def typed_query(self, fields: tuple[str, ...]) -> wq.Query | None:
+    def typed_query(self, fields: tuple[str, ...]) -> qt.Query | None:
         """What an article writes when it writes the query as typed (None: nothing varied)."""
         if not (self.varied or self.varied_phrases):
             return None
-        parts: list[wq.Query] = [wq.Term(f, t) for t in sorted(self.varied) for f in fields]
+        parts: list[qt.Query] = [qt.Term(f, t) for t in sorted(self.varied) for f in fields]
         if self.varied_phrases:
             parts += [
-                wq.Phrase(f, list(words), slop=slop + 1)
+                qt.Phrase(f, tuple(words), slop=slop + 1)
                 for words, slop in sorted(self.typed_phrases)
                 for f in fields
             ]
-        return wq.Or(parts)
+        return qt.Or(tuple(parts))
 
     # What to mark in each field: a word searched in the title only is not marked in the body.
     marks: dict[str, Marks] = field(default_factory=lambda: {f: Marks() for f in FIELDS})
@@ -131,12 +131,11 @@ def _idf(doc_count: int, doc_frequency: int) -> float:
 
 
 class QueryBuilder:
-    """Builds Whoosh queries for one reader (its vocabulary decides the spellings reached);
-    with ``exact``, for the words as typed only.
+    """Builds query trees (:mod:`search.read.tree`) for one index (its vocabulary decides the
+    spellings reached); with ``exact``, for the words as typed only.
 
-    The tree it builds is a description of the matches, evaluated by
-    :mod:`search.engines.whoosh.docsets`:
-    terms, phrases (``Phrase``, or a ``Sequence`` of OR groups of terms), ``Or``, ``And``, and
+    The tree it builds is a description of the matches, evaluated by an engine: terms,
+    phrases (``Phrase``, or a ``Sequence`` of OR groups of terms), ``Or``, ``And``, and
     ``AndNot`` with ``Every`` for an exclusion that stands alone inside an ``Or``.
     """
 
@@ -156,12 +155,12 @@ class QueryBuilder:
         self.without = without
         self.terms = QueryTerms()
 
-    def build(self, node: ql.Node) -> wq.Query:
+    def build(self, node: ql.Node) -> qt.Query:
         return self._node(node, positive=True, fields=FIELDS)
 
     # Tree walking ---------------------------------------------------------------------------
 
-    def _node(self, node: ql.Node, positive: bool, fields: tuple[str, ...]) -> wq.Query:
+    def _node(self, node: ql.Node, positive: bool, fields: tuple[str, ...]) -> qt.Query:
         """``positive``: whether the node's words are searched for (not excluded), counting
         every exclusion it stands under; ``fields``: the fields it is searched in."""
         if isinstance(node, ql.Word):
@@ -175,22 +174,26 @@ class QueryBuilder:
         if isinstance(node, ql.Field):
             return self._node(node.node, positive, (node.name,))
         if isinstance(node, ql.Not):  # alone (inside an Or): every article but its matches
-            return wq.AndNot(wq.Every(), self._node(node.node, not positive, fields))
+            return qt.AndNot(qt.Every(), self._node(node.node, not positive, fields))
         if isinstance(node, ql.Or):
-            return wq.Or([self._node(n, positive, fields) for n in node.nodes])
+            return qt.Or(tuple(self._node(n, positive, fields) for n in node.nodes))
         include = [self._node(n, positive, fields) for n in node.nodes if not isinstance(n, ql.Not)]
         exclude = [
             self._node(n.node, not positive, fields) for n in node.nodes if isinstance(n, ql.Not)
         ]
-        matched: wq.Query = (
-            wq.Every() if not include else include[0] if len(include) == 1 else wq.And(include)
+        matched: qt.Query = (
+            qt.Every()
+            if not include
+            else include[0]
+            if len(include) == 1
+            else qt.And(tuple(include))
         )
         if exclude:
-            negative = exclude[0] if len(exclude) == 1 else wq.Or(exclude)
-            matched = wq.AndNot(matched, negative)
+            negative = exclude[0] if len(exclude) == 1 else qt.Or(tuple(exclude))
+            matched = qt.AndNot(matched, negative)
         return matched
 
-    def _word(self, text: str, positive: bool, fields: tuple[str, ...]) -> wq.Query:
+    def _word(self, text: str, positive: bool, fields: tuple[str, ...]) -> qt.Query:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f"nothing to search for in {text!r}: it has no letters or digits")
@@ -201,10 +204,10 @@ class QueryBuilder:
             # "al-Sadr": the exact form with its article, or any spelling of the name alone
             # (which marks the article in front of it too: search.read.highlight).
             phrases = self._exact_phrases(tokens, fields, 0)
-            return wq.Or([*phrases, self._token(names[0], positive, fields)])
+            return qt.Or((*phrases, self._token(names[0], positive, fields)))
         return self._phrase(text, positive, fields, 0)
 
-    def _phrase(self, text: str, positive: bool, fields: tuple[str, ...], slop: int) -> wq.Query:
+    def _phrase(self, text: str, positive: bool, fields: tuple[str, ...], slop: int) -> qt.Query:
         tokens = query_tokens(text)
         if not tokens:
             raise QueryError(f'nothing to search for in "{text}": it has no letters or digits')
@@ -212,23 +215,23 @@ class QueryBuilder:
             return self._token(tokens[0], positive, fields)
         alternatives = self._exact_phrases(tokens, fields, slop, positive)
         if all(t.article for t in tokens):
-            return wq.Or(alternatives)  # articles with no name after them: as written
+            return qt.Or(tuple(alternatives))  # articles with no name after them: as written
         if positive:
             self.terms.typed_phrases.add((tuple(t.exact for t in tokens), slop))
         groups = {id(t): self._spellings(t, positive, phrase=True) for t in tokens}
         if self.exact:
-            return wq.Or(alternatives)
+            return qt.Or(tuple(alternatives))
         variants = _article_variants(tokens)
         if any(groups.values()) or any(t.article for t in tokens):
             for variant in variants:
                 slots = [self._slot(t, groups[id(t)]) for t in variant]
                 for f in fields:
                     sequence = [
-                        wq.Term(f, next(iter(s))) if len(s) == 1 else wq.Or(_terms(f, s))
+                        qt.Term(f, next(iter(s))) if len(s) == 1 else qt.Or(_terms(f, s))
                         for s in slots
                     ]
                     boost = FIELD_BOOSTS[f] * _PHRASE_VARIANT_WEIGHT
-                    alternatives.append(wq.Sequence(sequence, slop=slop + 1, boost=boost))
+                    alternatives.append(qt.Sequence(tuple(sequence), slop=slop + 1, boost=boost))
                     if positive:
                         self.terms.marks[f].phrases.add((tuple(slots), slop))
         first = next(t for t in tokens if not t.article)
@@ -242,9 +245,9 @@ class QueryBuilder:
                 compound="",
             )
             alternatives.append(self._token(joined, positive, fields, typed=False))
-        return wq.Or(alternatives)
+        return qt.Or(tuple(alternatives))
 
-    def _prefix(self, text: str, positive: bool, fields: tuple[str, ...]) -> wq.Query:
+    def _prefix(self, text: str, positive: bool, fields: tuple[str, ...]) -> qt.Query:
         """Every word of the archive whose exact form begins with the prefix's folded form
         (and the prefix's own exact form: "protests*" finds "protests", indexed as protest),
         as written: no other spellings."""
@@ -303,16 +306,16 @@ class QueryBuilder:
 
     def _exact_phrases(
         self, tokens: list[QueryToken], fields: tuple[str, ...], slop: int, mark: bool = False
-    ) -> list[wq.Query]:
+    ) -> list[qt.Query]:
         words = [t.exact for t in tokens]
         if mark:
             for f in fields:
                 self.terms.marks[f].phrases.add((tuple(frozenset((w,)) for w in words), slop))
-        return [wq.Phrase(f, words, slop=slop + 1, boost=FIELD_BOOSTS[f]) for f in fields]
+        return [qt.Phrase(f, tuple(words), slop=slop + 1, boost=FIELD_BOOSTS[f]) for f in fields]
 
     def _token(
         self, token: QueryToken, positive: bool, fields: tuple[str, ...], typed: bool = True
-    ) -> wq.Query:
+    ) -> qt.Query:
         """Any spelling of one word, each weighted by its tier on a shared idf; ``typed``: the
         word is typed as such (not the joined spelling of a compound typed)."""
         spellings = self._spellings(token, positive, phrase=not typed)
@@ -327,21 +330,21 @@ class QueryBuilder:
             self.terms.compounds.update(s.text for s in compounds)
         query = self._weighted(alternatives, fields, token.exact)
         phrases = [
-            wq.Phrase(f, s.words, boost=FIELD_BOOSTS[f] * s.weight)
+            qt.Phrase(f, tuple(s.words), boost=FIELD_BOOSTS[f] * s.weight)
             for f in fields
             for s in compounds
         ]
         if not phrases:
             return query
-        return wq.Or([*(query.subqueries if isinstance(query, wq.Or) else [query]), *phrases])
+        return qt.Or((*(query.subqueries if isinstance(query, qt.Or) else (query,)), *phrases))
 
     def _weighted(
         self, alternatives: list[tuple[str, float]], fields: tuple[str, ...], own: str
-    ) -> wq.Query:
+    ) -> qt.Query:
         """An OR of terms that stand for one word, each weighted by ``weight`` on the idf the
         alternatives share (so that a rare spelling does not outweigh a common one). ``own``,
         the word as typed, is searched even where the index lacks it."""
-        parts: list[wq.Query] = []
+        parts: list[qt.Query] = []
         total = self.reader.doc_count_all()
         for f in fields:
             frequencies = {text: self.finder.doc_frequency(f, text) for text, _ in alternatives}
@@ -349,8 +352,8 @@ class QueryBuilder:
             for text, weight in alternatives:
                 if frequencies[text] or text == own:
                     boost = FIELD_BOOSTS[f] * weight * pooled / _idf(total, frequencies[text])
-                    parts.append(wq.Term(f, text, boost=boost))
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+                    parts.append(qt.Term(f, text, boost=boost))
+        return parts[0] if len(parts) == 1 else qt.Or(tuple(parts))
 
     def _slot(self, token: QueryToken, spellings: list[Spelling]) -> frozenset[str]:
         """The terms one position of a cross-spelling phrase may hold: the word in any
@@ -361,8 +364,8 @@ class QueryBuilder:
         return frozenset([token.exact] + [s.text for s in spellings if "-" not in s.text])
 
 
-def _terms(fieldname: str, texts: frozenset[str]) -> list[wq.Query]:
-    return [wq.Term(fieldname, text) for text in sorted(texts)]
+def _terms(fieldname: str, texts: frozenset[str]) -> tuple[qt.Query, ...]:
+    return tuple(qt.Term(fieldname, text) for text in sorted(texts))
 
 
 def prefix_form(word: str) -> str:

@@ -109,6 +109,9 @@ class SearchResponse:
     without_filters: Coverage | None = None
     # The matches under every filter by year (by month when they span 3 years or less).
     timeline: Timeline | None = None
+    # A cluster's shards left out of this answer, none of their servers answering (only when
+    # partial answers were asked for; otherwise such a search fails, naming the shard).
+    missing_shards: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -132,6 +135,7 @@ class SearchResponse:
             "fewer_words": [a.to_json() for a in self.fewer_words],
             "without_filters": self.without_filters.to_json() if self.without_filters else None,
             "timeline": self.timeline.to_json() if self.timeline else None,
+            "missing_shards": self.missing_shards,
         }
 
 

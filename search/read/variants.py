@@ -36,8 +36,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from whoosh.reading import IndexReader
-
 from search.analysis.analyzers import (
     CAPS_MARK,
     LOANWORD_MARK,
@@ -47,6 +45,7 @@ from search.analysis.analyzers import (
     spelling_term,
 )
 from search.analysis.lexicon import english_zipf
+from search.backend import Vocabulary
 from search.rules import (
     alias_keys,
     bare_possessive,
@@ -157,7 +156,7 @@ def _share(name_uses: int, uses: int) -> str:
 class VariantFinder:
     """Finds the spellings of query words in one reader's vocabulary (cached per reader)."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: Vocabulary) -> None:
         self.reader = reader
         # One commit's term statistics never change: each is looked up once (a lookup walks
         # every segment's term table).
@@ -167,20 +166,16 @@ class VariantFinder:
         self.company = lru_cache(maxsize=4096)(self._company)
         self._readings_of = lru_cache(maxsize=1024)(self._readings)
         self._rarity = lru_cache(maxsize=65536)(self._rarity_of)
-        self._company_column = (
-            reader.column_reader("company") if reader.has_column("company") else None
-        )
 
     def _company(self, text: str) -> dict[str, float]:
         """The company of an exact-word term: name -> share of sampled articles that write it."""
-        column = self._company_column
-        if column is None or not self.doc_frequency("body", text):
+        if not self.doc_frequency("body", text):
             return {}
-        docs = list(self.reader.postings("body", text).all_ids())
+        docs = self.reader.term_documents("body", text)
         sample = docs[:: max(1, len(docs) // COMPANY_SAMPLE)][:COMPANY_SAMPLE]
         counts: Counter[str] = Counter()
         for n in sample:
-            raw = column[n]
+            raw = self.reader.company(n)
             if raw:
                 counts.update(set(raw.decode("utf-8").split(SEPARATOR)) - {text})
         return {w: c / len(sample) for w, c in counts.items()}

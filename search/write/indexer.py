@@ -32,17 +32,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Protocol
 
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import CLEAR, IndexWriter
 
+from search.backend import ClusterFile, Location
 from search.engines.whoosh import store
 from search.engines.whoosh.schema import ANALYZER_VERSION
 from search.engines.whoosh.writer import NewsMpWriter, NewsSegmentWriter
 from search.errors import SearchError, StrictSkipError
 from search.rules.company import SEPARATOR, article_company
 from search.rules.story import story_key
-from search.write.corpus import Article, Skip, count_records, find_files, read_file
+from search.write.corpus import Article, CorpusFiles, Skip, count_records, find_files, read_file
 from search.write.progress import Progress
 
 #: Seconds to wait for another writer to finish before giving up.
@@ -276,7 +278,7 @@ def _covered(origin: str, roots: list[Path]) -> bool:
 
 
 def index_corpus(
-    index_dir: Path,
+    index_dir: Location,
     paths: Iterable[Path],
     *,
     rebuild: bool = False,
@@ -300,10 +302,12 @@ def index_corpus(
     corpus = find_files(paths)
     summary.ignored = [str(p) for p in corpus.ignored]
     total = sum(count_records(f) for f in corpus.files)
+    if isinstance(index_dir, ClusterFile):
+        run = _Run(corpus, total, [p.resolve() for p in paths], summary, progress, strict, on_skip)
+        return _index_cluster(index_dir.path, run, rebuild, variants, started)
 
     ix, clear = _open_for_writing(index_dir, rebuild)
     existing = {} if clear else _existing(ix)
-    seen: dict[str, str] = {}
     unread = _Unread(existing)
     roots = [p.resolve() for p in paths]
     meta = store.read_meta(index_dir)
@@ -343,27 +347,7 @@ def index_corpus(
     try:
         if main:
             signal.signal(signal.SIGINT, previous)
-        progress.phase("analysing", total)
-        for problem in corpus.problems:
-            skip(problem)
-        for path in corpus.files:
-            for record in read_file(path):
-                progress.advance()
-                if isinstance(record, Article) and record.id in seen:
-                    record = Skip(
-                        record.origin,
-                        record.line,
-                        f"duplicate id {record.id!r} (first read at {seen[record.id]})",
-                    )
-                if isinstance(record, Skip):
-                    skip(record)
-                    continue
-                seen[record.id] = f"{record.origin}:{record.line}"
-                _index_article(writer, record, existing, summary, variants)
-        for doc_id, (_, origin) in existing.items():
-            if doc_id not in seen and _covered(origin, roots) and not unread.covers(origin):
-                writer.delete_by_term("id", doc_id)
-                summary.removed += 1
+        _feed(writer, corpus, existing, roots, unread, summary, skip, progress, total, variants)
         progress.phase("committing and merging")
         # The metadata of the generation about to be written, for a run killed between the
         # commit and the metadata's own update (store.read_meta).
@@ -390,6 +374,119 @@ def index_corpus(
     return summary
 
 
+def _feed(
+    writer: _Writer,
+    corpus: CorpusFiles,
+    existing: dict[str, tuple[bytes, str]],
+    roots: list[Path],
+    unread: _Unread,
+    summary: IndexSummary,
+    skip: Callable[[Skip], None],
+    progress: Progress,
+    total: int,
+    variants: bool,
+) -> None:
+    """Hand a writer (of any engine) the run's changes: the articles read that are new or
+    changed, and the removal of those gone from the files read."""
+    seen: dict[str, str] = {}
+    progress.phase("analysing", total)
+    for problem in corpus.problems:
+        skip(problem)
+    for path in corpus.files:
+        for record in read_file(path):
+            progress.advance()
+            if isinstance(record, Article) and record.id in seen:
+                record = Skip(
+                    record.origin,
+                    record.line,
+                    f"duplicate id {record.id!r} (first read at {seen[record.id]})",
+                )
+            if isinstance(record, Skip):
+                skip(record)
+                continue
+            seen[record.id] = f"{record.origin}:{record.line}"
+            _index_article(writer, record, existing, summary, variants)
+    for doc_id, (_, origin) in existing.items():
+        if doc_id not in seen and _covered(origin, roots) and not unread.covers(origin):
+            writer.delete_by_term("id", doc_id)
+            summary.removed += 1
+
+
+@dataclass
+class _Run:
+    """What one indexing run reads, and reports."""
+
+    corpus: CorpusFiles
+    total: int
+    roots: list[Path]
+    summary: IndexSummary
+    progress: Progress
+    strict: bool
+    on_skip: Callable[[Skip], None] | None
+
+
+def _index_cluster(
+    cluster_file: Path, run: _Run, rebuild: bool, variants: bool, started: float
+) -> IndexSummary:
+    """:func:`index_corpus` into a cluster's masters (:mod:`search.engines.xapian.writer`)."""
+    from search.engines.xapian.spec import read_spec
+    from search.engines.xapian.writer import ClusterWriter
+
+    spec = read_spec(cluster_file)
+    writer = ClusterWriter(spec, cluster_file, rebuild)
+    try:
+        existing = writer.existing()
+        old = writer.meta()
+        unread = _Unread(existing)
+        summary = run.summary
+
+        def skip(record: Skip) -> None:
+            if record.unread:
+                record = unread.add(record)
+            summary.skipped += 1
+            if run.strict:
+                raise StrictSkipError(f"{record} (--strict: nothing was committed)")
+            if run.on_skip:
+                run.on_skip(record)
+
+        _feed(
+            writer,
+            run.corpus,
+            existing,
+            run.roots,
+            unread,
+            summary,
+            skip,
+            run.progress,
+            run.total,
+            variants,
+        )
+        run.progress.phase("committing")
+        now = store.now_iso()
+        meta = {
+            "analyzer_version": ANALYZER_VERSION,
+            "built_at": now if rebuild or not old else old.get("built_at", now),
+            "updated_at": now,
+            "paths": sorted({*(old.get("paths", []) if not rebuild else []), *map(str, run.roots)}),
+        }
+        summary.documents = writer.commit(meta)
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        run.progress.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+class _Writer(Protocol):
+    """What :func:`_feed` asks of an engine's writer (Whoosh's, or the cluster's)."""
+
+    def add_document(self, **fields: object) -> None: ...
+
+    def delete_by_term(self, fieldname: str, text: str) -> None: ...
+
+
 class _Unread:
     """The files and directories that could not be read, whose indexed articles are kept."""
 
@@ -414,7 +511,7 @@ class _Unread:
 
 
 def _index_article(
-    writer: IndexWriter,
+    writer: _Writer,
     article: Article,
     existing: dict[str, tuple[bytes, str]],
     summary: IndexSummary,

@@ -12,6 +12,7 @@ import pytest
 from whoosh.index import open_dir
 
 from search import index_corpus
+from search.engines.whoosh.backend import WhooshVocabulary
 from search.read.corrections import Corrections
 
 FAKES = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "fakes.jsonl"
@@ -48,13 +49,13 @@ def searcher(tmp_path_factory):
 )
 def test_the_same_suggestions_as_whoosh_in_the_same_order(searcher, word, maxdist, prefix, limit):
     expected = searcher.suggest("body", word, limit=limit, maxdist=maxdist, prefix=prefix)
-    corrections = Corrections(searcher.reader())
+    corrections = Corrections(WhooshVocabulary(searcher.reader()))
     assert corrections.suggest(word, limit=limit, maxdist=maxdist, prefix=prefix) == expected
     # again, from the cached vocabulary of the prefix
     assert corrections.suggest(word, limit=limit, maxdist=maxdist, prefix=prefix) == expected
 
 
 def test_a_transposition_is_one_edit(searcher):
-    corrections = Corrections(searcher.reader())
+    corrections = Corrections(WhooshVocabulary(searcher.reader()))
     assert corrections.suggest("syrain", limit=5, maxdist=1, prefix=2)[0] == "syrian"
     assert corrections.suggest("goverment", limit=5, maxdist=1, prefix=2)[0] == "government"

@@ -542,7 +542,7 @@ def test_segments_without_a_date_column_keep_every_article_in_its_place(tmp_path
     )
     index_corpus(tmp_path / "index", [corpus], procs=2)
     with Engine(tmp_path / "index") as engine:
-        assert len(engine._searcher.reader().leaf_readers()) >= 2
+        assert len(engine.backend.searcher.reader().leaf_readers()) >= 2
         response = engine.search(SearchRequest.from_params("Basra", sort="newest"))
         assert response.total == 600 and len(response.hits) == 10
         assert (engine.info().undated, engine.info().date_from) == (600, None)

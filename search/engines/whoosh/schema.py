@@ -14,18 +14,10 @@ from search.analysis.analyzers import (
     spelling_analyzer,
     spelling_term_counts,
 )
+from search.analysis.version import ANALYZER_VERSION
 from search.engines.whoosh.codec import CompactPositions
 
-#: Recorded with every index; an index built by another version is refused with the command
-#: that rebuilds it. Bump it whenever the terms an index holds change, or how they are stored:
-#: the schema, the tokenizer, folding, stemming, spelling keys, the name gate, skeletons or the
-#: codec (tests/test_schema.py fails until the bump is made). Query-time rules (the skeleton
-#: guard's distance, the alias table) need none.
-ANALYZER_VERSION = "11"
-
-
-#: Query boosts per field: a title match counts twice a body match.
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+__all__ = ["ANALYZER_VERSION", "build_schema"]
 
 
 #: What :meth:`whoosh.fields.FieldType.index` yields per term: bytes, frequency, weight, value.

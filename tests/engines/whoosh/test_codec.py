@@ -42,7 +42,7 @@ def test_the_format_answers_what_whooshs_does():
 
 
 def test_an_index_keeps_its_terms_of_one_posting_with_the_term(fakes_index):
-    with Engine(fakes_index) as engine, engine.ix.reader() as reader:
+    with Engine(fakes_index) as engine, engine.backend.ix.reader() as reader:
         inlined = total = 0
         for fieldname, tbytes in reader.all_terms():
             info = reader.term_info(fieldname, tbytes)

@@ -9,7 +9,7 @@ import pytest
 from whoosh import query as wq
 
 from search import Engine, index_corpus
-from search.engines.whoosh.columns import Columns
+from search.engines.whoosh.columns import read_columns
 from search.read.request import parse_date_bound
 
 ROWS = [
@@ -32,7 +32,7 @@ def engine(tmp_path_factory):
 
 
 def ids(engine, docs):
-    return sorted(engine._searcher.stored_fields(n)["id"] for n in docs)
+    return sorted(engine.backend.searcher.stored_fields(n)["id"] for n in docs)
 
 
 def bounds(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
@@ -53,12 +53,12 @@ def bounds(first: str | None, last: str | None) -> tuple[datetime | None, dateti
     ],
 )
 def test_within_is_inclusive_and_never_keeps_undated_articles(engine, first, last, expected):
-    columns = Columns.read(engine._searcher.reader())
+    columns = read_columns(engine.backend.searcher.reader())
     assert ids(engine, columns.within(columns.live(), *bounds(first, last))) == expected
 
 
 def test_count_sources_counts_the_documents_given(engine):
-    columns = Columns.read(engine._searcher.reader())
+    columns = read_columns(engine.backend.searcher.reader())
     assert columns.count_sources(columns.live()) == {"AP": 2, "Reuters": 2, "": 1}
-    found = engine._searcher.docs_for_query(wq.Term("title", "three"))
+    found = engine.backend.searcher.docs_for_query(wq.Term("title", "three"))
     assert columns.count_sources(found) == {"Reuters": 1}

@@ -16,13 +16,14 @@ from whoosh import scoring, sorting
 from whoosh.searching import Searcher
 
 from search import Engine, SearchRequest
-from search.engines.whoosh.columns import Columns
+from search.engines.whoosh.backend import WhooshVocabulary
+from search.engines.whoosh.columns import read_columns
 from search.engines.whoosh.docsets import DocSets
+from search.engines.whoosh.queries import to_whoosh
 from search.engines.whoosh.scorer import Scorer, _best
 from search.read.querybuild import FIELDS, QueryBuilder
 from search.read.querylang import parse_query
 from search.read.variants import VariantFinder
-
 from tests.conftest import PROBE_QUERIES
 
 
@@ -30,9 +31,9 @@ from tests.conftest import PROBE_QUERIES
 def _scoring(index_dir: Path) -> Iterator[tuple[Searcher, DocSets, Scorer]]:
     """A BM25F searcher of an index, its set pass and the scorer over them."""
     with Engine(index_dir) as engine:
-        searcher = engine.ix.searcher(weighting=scoring.BM25F())
+        searcher = engine.backend.ix.searcher(weighting=scoring.BM25F())
     with searcher:
-        docsets = DocSets(searcher, Columns.read(searcher.reader()).deleted)
+        docsets = DocSets(searcher, read_columns(searcher.reader()).deleted)
         yield searcher, docsets, Scorer(searcher, docsets)
 
 
@@ -57,11 +58,11 @@ def test_every_match_scores_as_whoosh_scores_it(updated_index):
     # Over two segments with deletions: the same documents; the same bits for words, spellings
     # and phrases; an And's sum within 1e-12 (it is added in the query's order here).
     with _scoring(updated_index) as (searcher, docsets, scorer):
-        finder = VariantFinder(searcher.reader())
+        finder = VariantFinder(WhooshVocabulary(searcher.reader()))
         exact = approx = 0
         for text in PROBE_QUERIES:
             for typed_only in (False, True):
-                query = QueryBuilder(finder, exact=typed_only).build(parse_query(text))
+                query = to_whoosh(QueryBuilder(finder, exact=typed_only).build(parse_query(text)))
                 allowed = docsets.docs(query)
                 docs, scores = scorer.scores(query, allowed)
                 got = dict(zip(docs.tolist(), scores.tolist(), strict=True))
@@ -100,10 +101,10 @@ def test_best_keeps_ties_in_document_order_at_every_limit():
 
 def test_first_documents_come_before_the_others(fakes_index):
     with _scoring(fakes_index) as (searcher, docsets, scorer):
-        builder = QueryBuilder(VariantFinder(searcher.reader()))
-        query = builder.build(parse_query("Hizballah"))
+        builder = QueryBuilder(VariantFinder(WhooshVocabulary(searcher.reader())))
+        query = to_whoosh(builder.build(parse_query("Hizballah")))
         allowed = docsets.docs(query)
-        typed = docsets.docs(builder.terms.typed_query(FIELDS))
+        typed = docsets.docs(to_whoosh(builder.terms.typed_query(FIELDS)))
         assert 0 < len(typed) < len(allowed)
         every = scorer.top(query, allowed, None, first=typed)
         assert [n for n, _ in every[: len(typed)]] == sorted(
@@ -120,8 +121,8 @@ def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list
     from whoosh.index import open_dir
 
     with open_dir(str(index_dir)).searcher(weighting=scoring.BM25F()) as searcher:
-        builder = QueryBuilder(VariantFinder(searcher.reader()))
-        query = builder.build(parse_query(q))
+        builder = QueryBuilder(VariantFinder(WhooshVocabulary(searcher.reader())))
+        query = to_whoosh(builder.build(parse_query(q)))
         if sort != "relevance":
             facet = sorting.MultiFacet(
                 [
@@ -130,7 +131,7 @@ def _reference(index_dir: Path, q: str, page: int, size: int, sort: str) -> list
                 ]
             )
         elif builder.terms.typed_query(FIELDS) is not None:
-            typed = builder.terms.typed_query(FIELDS)
+            typed = to_whoosh(builder.terms.typed_query(FIELDS))
             facet = sorting.MultiFacet(
                 [sorting.QueryFacet({0: typed}, other=1), sorting.ScoreFacet()]
             )

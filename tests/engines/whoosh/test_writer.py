@@ -16,7 +16,6 @@ from search.engines.whoosh.writer import NewsMpWriter, NewsSegmentWriter, TermPo
 from search.errors import SearchError
 from search.write.corpus import Article, read_file
 from search.write.indexer import _document, content_hash
-
 from tests.conftest import CORPORA, FAKES, SEEDS
 
 PROBE = "Ahmadi-Nejad al-Sadr's Iraq’s Qur'an Moqtada as-Sadr سائرون مقتدى الصدر e\u0301te\u0301"
