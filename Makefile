@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,cluster]'
 	touch $@
 
 # Index the seed corpus if the index is missing or stale (an incremental run is a no-op when
