@@ -65,6 +65,9 @@ class Vocabulary(Protocol):
     def term_documents(self, fieldname: str, text: str) -> list[int]:
         """The live articles that hold the term, in index order."""
 
+    def article_ids(self, docnums: list[int]) -> list[str]:
+        """The ids of articles, in the order given."""
+
     def company(self, docnum: int) -> bytes | None:
         """The names an article writes in mid-sentence, as indexed (None: not recorded)."""
 

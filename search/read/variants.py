@@ -29,8 +29,10 @@ variants.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -79,6 +81,11 @@ CONVENTION_MIN_LETTERS = 4
 ENGLISH_BOTH_ZIPF = 2.0
 
 
+def _sample_key(article_id: str) -> tuple[int, str]:
+    """Where an article stands in a company sample: a hash of its id (ties by the id)."""
+    return zlib.crc32(article_id.encode("utf-8")), article_id
+
+
 def _close_letters(a: str, b: str) -> bool:
     """Whether two keys match once one was rewritten by a convention: the very same consonant
     letters (not merely their classes: a convention is one letter for another, and does not
@@ -98,7 +105,7 @@ NAME_SHARE = 0.5
 #: Company is compared only when both spellings occur in at least this many articles; below it
 #: the letters alone decide (a rare spelling is most often a variant, and too rare to judge).
 COMPANY_MIN_ARTICLES = 4
-#: Articles sampled, evenly through the index, for a spelling's company.
+#: Articles sampled for a spelling's company (those whose ids hash lowest).
 COMPANY_SAMPLE = 40
 #: Below this similarity of company, two spellings are taken for different names.
 COMPANY_MIN_SIMILARITY = 0.05
@@ -172,7 +179,11 @@ class VariantFinder:
         if not self.doc_frequency("body", text):
             return {}
         docs = self.reader.term_documents("body", text)
-        sample = docs[:: max(1, len(docs) // COMPANY_SAMPLE)][:COMPANY_SAMPLE]
+        # The articles whose ids hash lowest: a sample that is the same whatever engine holds
+        # them and in whatever order (a folder written by several processes, a cluster's
+        # shards), where one taken evenly through the index order was not.
+        keyed = zip(map(_sample_key, self.reader.article_ids(docs)), docs, strict=True)
+        sample = [n for _, n in heapq.nsmallest(COMPANY_SAMPLE, keyed)]
         counts: Counter[str] = Counter()
         for n in sample:
             raw = self.reader.company(n)

@@ -46,6 +46,10 @@ class WhooshVocabulary:
     def term_documents(self, fieldname: str, text: str) -> list[int]:
         return list(self._reader.postings(fieldname, text).all_ids())
 
+    def article_ids(self, docnums: list[int]) -> list[str]:
+        ids = self._reader.column_reader("id")
+        return [ids[n] for n in docnums]
+
     def company(self, docnum: int) -> bytes | None:
         return None if self._company is None else self._company[docnum]
 

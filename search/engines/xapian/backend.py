@@ -87,6 +87,9 @@ class XapianVocabulary:
     def term_documents(self, fieldname: str, text: str) -> list[int]:
         return sorted(self._backend.docs(qt.Term(fieldname, text)))
 
+    def article_ids(self, docnums: list[int]) -> list[str]:
+        return self._backend.article_ids(docnums)
+
     def company(self, docnum: int) -> bytes | None:
         return self._backend._company().get(docnum)
 
