@@ -65,6 +65,26 @@ def start_cluster(directory: Path, shards: int, replicas: int) -> Path:
     )
 
 
+def replica_lag(directory: Path, limit: float = 60.0) -> float:
+    """Seconds from now (just after a commit) until every replica holds what its master does."""
+    import xapian
+
+    spec = json.loads((directory / "cluster.json").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        behind = 0
+        for shard in spec["shards"]:
+            master = xapian.Database(str(Path(spec["masters"]["dir"]) / shard["name"]))
+            want = master.get_lastdocid(), master.get_doccount()
+            for server in shard["servers"][1:]:
+                copy = xapian.remote_open(server["host"], server["port"])
+                behind += (copy.get_lastdocid(), copy.get_doccount()) != want
+        if not behind:
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.05)
+    return float("inf")
+
+
 def request_of(query: dict[str, object]) -> SearchRequest:
     return SearchRequest.from_params(
         str(query["q"]),
@@ -114,9 +134,23 @@ def compare(args: argparse.Namespace) -> dict[str, object]:
     started = time.perf_counter()
     _cli("index", "--cluster", cluster_file, "--quiet", args.corpora)
     build_s = time.perf_counter() - started
+    fresh = [replica_lag(args.dir)]
+    extra = args.dir / "extra.jsonl"
+    for run in range(3):  # small incremental runs: the replicas catch up by change sets
+        extra.write_text(
+            "".join(
+                json.dumps({"id": f"fresh-{run}-{i}", "body": f"Hizballah said {run} {i}."}) + "\n"
+                for i in range(30)
+            ),
+            encoding="utf-8",
+        )
+        _cli("index", "--cluster", cluster_file, "--quiet", args.corpora, extra)
+        fresh.append(replica_lag(args.dir))
+    _cli("index", "--cluster", cluster_file, "--quiet", args.corpora)  # the extra ones removed
+    fresh.append(replica_lag(args.dir))
     queries = [*load_mix(), *matching_queries()]
     rows = []
-    same = {"counts": 0, "top10_same_order": 0}
+    same = {"counts": 0, "top10_same_order": 0, "top1": 0, "top10_same_set": 0}
     overlaps: list[float] = []
     differing: list[dict[str, object]] = []
     embedded, cluster = Engine(index), Engine(ClusterFile(cluster_file))
@@ -145,6 +179,8 @@ def compare(args: argparse.Namespace) -> dict[str, object]:
         overlap = len(set(top_a) & set(top_b)) / max(1, len(top_a)) if top_a or top_b else 1.0
         overlaps.append(overlap)
         same["top10_same_order"] += top_a == top_b
+        same["top10_same_set"] += set(top_a) == set(top_b)
+        same["top1"] += top_a[:1] == top_b[:1]
         rows.append([query.get("kind", ""), query["q"], a["total"], b["total"], f"{overlap:.0%}"])
     embedded.close()
     cluster.close()
@@ -153,10 +189,14 @@ def compare(args: argparse.Namespace) -> dict[str, object]:
         "queries": len(queries),
         "same_counts": same["counts"],
         "top10_same_order": same["top10_same_order"],
+        "top10_same_set": same["top10_same_set"],
+        "top1_same": same["top1"],
+        "mix_overlap": {f"{r[0]}: {r[1]}": r[4] for r in rows[: len(load_mix())]},
         "top10_overlap_mean": round(statistics.mean(overlaps), 3),
         "top10_overlap_min": round(min(overlaps), 3),
         "differing_counts": differing,
         "cluster_build_s": round(build_s, 1),
+        "replica_lag_s": fresh,
         "latency_ms": {
             name: {
                 "median": round(statistics.median(t), 2),

@@ -102,7 +102,11 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     )
     p.add_argument("--rebuild", action="store_true", help="start from scratch")
     p.add_argument(
-        "--procs", type=int, default=1, metavar="N", help="writer processes (default: 1)"
+        "--procs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="writer processes, for an index folder (default: 1)",
     )
     p.add_argument("--strict", action="store_true", help="fail, committing nothing, on any skip")
     p.add_argument("--quiet", action="store_true", help="no progress line and no summary")

@@ -303,6 +303,8 @@ def index_corpus(
     summary.ignored = [str(p) for p in corpus.ignored]
     total = sum(count_records(f) for f in corpus.files)
     if isinstance(index_dir, ClusterFile):
+        if procs != 1:
+            raise SearchError("--procs is for an index folder: a cluster is written by one process")
         run = _Run(corpus, total, [p.resolve() for p in paths], summary, progress, strict, on_skip)
         return _index_cluster(index_dir.path, run, rebuild, variants, started)
 

@@ -165,8 +165,9 @@ class XapianBackend:
         for attempt in range(ATTEMPTS):
             try:
                 return work(self.db)
-            except xapian.DatabaseModifiedError:
+            except xapian.DatabaseModifiedError:  # a shard committed twice since it was read
                 self.db.reopen()
+                self._stale = True
             except (xapian.RuntimeError, xapian.DatabaseError):  # a network error among them
                 if attempt == ATTEMPTS - 1:
                     raise
@@ -356,9 +357,13 @@ class XapianBackend:
         return found
 
     def docs(self, query: qt.Query) -> frozenset[int]:
+        """The matches among the articles of the commit the columns were read from: a shard
+        that moved to a newer commit in the meantime (a search made again after an error
+        reopens it) may hold articles they do not describe yet, left out until the refresh."""
         ranked = self._results.get((query, True))
         matches = ranked if ranked is not None else self._matches(query, ranked=False)
-        return frozenset(n for n, _ in matches)  # type: ignore[union-attr]
+        known = len(self.columns().source)
+        return frozenset(n for n, _ in matches if n < known)  # type: ignore[union-attr]
 
     def top(
         self, query: qt.Query, among: set[int], limit: int, first: frozenset[int] | None = None

@@ -190,6 +190,13 @@ def test_a_bad_cluster_file_is_a_clear_error(tmp_path, run_cli):
     assert "Traceback" not in result.stderr
     both = run_cli("query", "--cluster", bad, "--index", tmp_path, "x")
     assert both.returncode == 2 and "give one" in both.stderr
+    partial = run_cli("query", "--index", tmp_path, "--partial", "x")
+    assert partial.returncode == 2 and "--partial goes with --cluster" in partial.stderr
+
+
+def test_a_cluster_is_written_by_one_process(cluster, run_cli):
+    result = run_cli("index", "--cluster", cluster, "--procs", "2", SEEDS)
+    assert result.returncode == 2 and "--procs is for an index folder" in result.stderr
 
 
 # Faults -------------------------------------------------------------------------------------
