@@ -271,12 +271,13 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
     shard_mib = [
         round(sum(p.stat().st_size for p in d.rglob("*") if p.is_file()) / 2**20, 1)
         for d in sorted(masters.iterdir())
-    ]
+    ]  # change sets included (a first build keeps none)
     cluster["index_mib"] = round(sum(shard_mib), 1)
     cluster["shard_mib"] = shard_mib
     with Engine(ClusterFile(cluster_file)) as engine:
         cluster |= _latency(engine, args.repeat)
-    cluster["server_rss_mib"] = _server_rss_mib(cluster_dir)
+        # Each server with the process it forked for the engine's connection.
+        cluster["server_rss_mib"] = _server_rss_mib(cluster_dir)
     _cli("cluster", "stop", "--dir", cluster_dir)
     per_shard = cluster["articles"] / args.shards  # type: ignore[operator]
     target = 10_000_000

@@ -52,9 +52,11 @@ class ClusterWriter:
 
     def __init__(self, spec: ClusterSpec, cluster_file: Path, rebuild: bool) -> None:
         # Read by Xapian at each commit: the change sets the replicas catch up from.
-        os.environ.setdefault("XAPIAN_MAX_CHANGESETS", str(CHANGESETS))
+        os.environ["XAPIAN_MAX_CHANGESETS"] = str(CHANGESETS)
         self.spec = spec
         self.dbs: list[xapian.WritableDatabase] = []
+        self.sizes: list[int] = []  # each shard's articles before the run
+        self.changes = [0] * len(spec.shards)  # articles the run adds, replaces or removes
         for shard in spec.shards:
             path = spec.master_path(shard)
             if not path.is_dir():
@@ -75,6 +77,7 @@ class ClusterWriter:
                 self.cancel()
                 raise IndexUnavailable(f"cannot open the master of {shard.name}: {error}") from None
             self.dbs.append(db)
+            self.sizes.append(db.get_doccount())
             db.begin_transaction(True)
         self.cleared = rebuild
         if rebuild:
@@ -99,7 +102,9 @@ class ClusterWriter:
         return json.loads(raw) if raw else {}
 
     def _db(self, article_id: str) -> xapian.WritableDatabase:
-        return self.dbs[shard_of(article_id, self.spec.shards)]
+        shard = shard_of(article_id, self.spec.shards)
+        self.changes[shard] += 1
+        return self.dbs[shard]
 
     def add_document(self, **fields: object) -> None:
         article_id = str(fields["id"])
@@ -111,15 +116,26 @@ class ClusterWriter:
     def delete_by_term(self, fieldname: str, text: str) -> None:
         self._db(text).delete_document(layout.term(fieldname, text))
 
+    def _change_set(self, shard: int) -> str:
+        """How many change sets a shard keeps after this commit: none when the run rewrote
+        most of it (a first build, a rebuild), whose change set would be as large as the shard
+        (4.1 GB for a third of 500,000 articles) for replicas that copy it whole anyway."""
+        before = self.sizes[shard]
+        return "0" if self.cleared or self.changes[shard] > before / 2 else str(CHANGESETS)
+
     def commit(self, meta: Mapping[str, object]) -> int:
         """Commit every shard with the run's metadata; the articles in the cluster after."""
         documents = 0
         encoded = json.dumps(dict(meta), ensure_ascii=False)
-        for db in self.dbs:
+        for shard, db in enumerate(self.dbs):
             generation = int(db.get_metadata(layout.META_GENERATION) or 0) + 1
             db.set_metadata(layout.META_GENERATION, str(generation))
             db.set_metadata(layout.META_INDEX, encoded)
-            db.commit_transaction()
+            os.environ["XAPIAN_MAX_CHANGESETS"] = self._change_set(shard)  # read at the commit
+            try:
+                db.commit_transaction()
+            finally:
+                os.environ["XAPIAN_MAX_CHANGESETS"] = str(CHANGESETS)
             documents += db.get_doccount()
         self.close()
         return documents
