@@ -66,7 +66,8 @@ class IndexInfo:
     built_at: str | None
     updated_at: str | None
     paths: list[str] = field(default_factory=list)
-    #: A cluster's servers: each with its shard, role, address, pid and whether it answers.
+    #: A cluster's servers: each with its shard, role, address, whether it answers and whether
+    #: searches ask it now (empty for a folder).
     servers: list[dict[str, object]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -101,7 +102,7 @@ class Export:
 
 
 class Engine:
-    """Search one index directory."""
+    """Search one index: a folder, or a cluster."""
 
     def __init__(self, location: Location, budget: float | None = DEFAULT_SECONDS) -> None:
         """``location``: an index folder, or a :class:`~search.backend.ClusterFile`;
@@ -572,7 +573,8 @@ class Engine:
         """The index described (counted once per commit; the size is read each time)."""
         if self._info is None:
             self._info = self._describe()
-        self._info.size_bytes = self.backend.describe().size_bytes
+        described = self.backend.describe()
+        self._info.size_bytes, self._info.servers = described.size_bytes, described.servers
         return self._info
 
     def _describe(self) -> IndexInfo:

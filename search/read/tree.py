@@ -63,16 +63,3 @@ class Every:
 
 
 Query = Term | Phrase | Sequence | Or | And | AndNot | Every
-
-
-def terms_of(query: Query) -> list[Term]:
-    """The terms a query tree holds, phrases' words among them, in the tree's order."""
-    if isinstance(query, Term):
-        return [query]
-    if isinstance(query, Phrase):
-        return [Term(query.fieldname, w) for w in query.words]
-    if isinstance(query, AndNot):
-        return terms_of(query.a) + terms_of(query.b)
-    if isinstance(query, Sequence | Or | And):
-        return [t for sub in query.subqueries for t in terms_of(sub)]
-    return []
