@@ -37,6 +37,17 @@ def shard_of(article_id: str, shards: tuple[Shard, ...]) -> int:
     return zlib.crc32(article_id.encode("utf-8")) % len(shards)
 
 
+def _documents(path: Path) -> int:
+    try:
+        db = xapian.Database(str(path))
+    except xapian.Error:
+        return 0
+    try:
+        return int(db.get_doccount())
+    finally:
+        db.close()
+
+
 def create_master(path: Path) -> None:
     """An empty master database for a shard (what a new cluster starts with)."""
     os.environ.setdefault("XAPIAN_MAX_CHANGESETS", str(CHANGESETS))
@@ -51,12 +62,9 @@ class ClusterWriter:
     the indexer calls them on any engine's writer, then :meth:`commit` or :meth:`cancel`."""
 
     def __init__(self, spec: ClusterSpec, cluster_file: Path, rebuild: bool) -> None:
-        # Read by Xapian at each commit: the change sets the replicas catch up from.
-        os.environ["XAPIAN_MAX_CHANGESETS"] = str(CHANGESETS)
         self.spec = spec
         self.dbs: list[xapian.WritableDatabase] = []
-        self.sizes: list[int] = []  # each shard's articles before the run
-        self.changes = [0] * len(spec.shards)  # articles the run adds, replaces or removes
+        self.change_sets: list[str] = []  # each shard's XAPIAN_MAX_CHANGESETS for the run
         for shard in spec.shards:
             path = spec.master_path(shard)
             if not path.is_dir():
@@ -65,6 +73,12 @@ class ClusterWriter:
                     f"no master of shard {shard.name} at {path}: index on the masters' host "
                     f"({spec.masters.host}) with the cluster file {cluster_file}"
                 )
+            # A shard written from nothing (a first build, a rebuild) keeps no change set: it
+            # would be as large as the shard (4.1 GB for a third of 500,000 articles), for
+            # replicas that copy such a shard whole anyway.
+            fresh = rebuild or _documents(path) == 0
+            self.change_sets.append("0" if fresh else str(CHANGESETS))
+            os.environ["XAPIAN_MAX_CHANGESETS"] = self.change_sets[-1]
             try:
                 db = xapian.WritableDatabase(str(path), xapian.DB_OPEN)
             except xapian.DatabaseLockError:
@@ -77,7 +91,6 @@ class ClusterWriter:
                 self.cancel()
                 raise IndexUnavailable(f"cannot open the master of {shard.name}: {error}") from None
             self.dbs.append(db)
-            self.sizes.append(db.get_doccount())
             db.begin_transaction(True)
         self.cleared = rebuild
         if rebuild:
@@ -102,9 +115,7 @@ class ClusterWriter:
         return json.loads(raw) if raw else {}
 
     def _db(self, article_id: str) -> xapian.WritableDatabase:
-        shard = shard_of(article_id, self.spec.shards)
-        self.changes[shard] += 1
-        return self.dbs[shard]
+        return self.dbs[shard_of(article_id, self.spec.shards)]
 
     def add_document(self, **fields: object) -> None:
         article_id = str(fields["id"])
@@ -116,13 +127,6 @@ class ClusterWriter:
     def delete_by_term(self, fieldname: str, text: str) -> None:
         self._db(text).delete_document(layout.term(fieldname, text))
 
-    def _change_set(self, shard: int) -> str:
-        """How many change sets a shard keeps after this commit: none when the run rewrote
-        most of it (a first build, a rebuild), whose change set would be as large as the shard
-        (4.1 GB for a third of 500,000 articles) for replicas that copy it whole anyway."""
-        before = self.sizes[shard]
-        return "0" if self.cleared or self.changes[shard] > before / 2 else str(CHANGESETS)
-
     def commit(self, meta: Mapping[str, object]) -> int:
         """Commit every shard with the run's metadata; the articles in the cluster after."""
         documents = 0
@@ -131,7 +135,7 @@ class ClusterWriter:
             generation = int(db.get_metadata(layout.META_GENERATION) or 0) + 1
             db.set_metadata(layout.META_GENERATION, str(generation))
             db.set_metadata(layout.META_INDEX, encoded)
-            os.environ["XAPIAN_MAX_CHANGESETS"] = self._change_set(shard)  # read at the commit
+            os.environ["XAPIAN_MAX_CHANGESETS"] = self.change_sets[shard]
             try:
                 db.commit_transaction()
             finally:
