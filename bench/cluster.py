@@ -146,7 +146,8 @@ def compare(args: argparse.Namespace) -> dict[str, object]:
         )
         _cli("index", "--cluster", cluster_file, "--quiet", args.corpora, extra)
         fresh.append(replica_lag(args.dir))
-    _cli("index", "--cluster", cluster_file, "--quiet", args.corpora)  # the extra ones removed
+    extra.write_text("", encoding="utf-8")  # read again, empty: its articles are removed
+    _cli("index", "--cluster", cluster_file, "--quiet", args.corpora, extra)
     fresh.append(replica_lag(args.dir))
     queries = [*load_mix(), *matching_queries()]
     rows = []
