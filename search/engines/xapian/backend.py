@@ -176,7 +176,8 @@ class XapianBackend:
 
     def missing_shards(self) -> list[str]:
         """The shards left out of the answers (none of their servers answers)."""
-        return [s.name for s, c in zip(self.spec.shards, self._connections, strict=True) if not c]
+        shards = zip(self.spec.shards, self._connections, strict=True)
+        return [shard.name for shard, connection in shards if connection is None]
 
     # Commits ----------------------------------------------------------------------------------
 
